@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+
+export type Severity = 'error' | 'warn';
+
+/** Everything a check may look at: warehouse aggregates and the planned design, no SQL. */
+export interface CheckInputs {
+  asOf: string;
+  variants: { key: string; weight: number; units: number }[];
+  /** Units seen in more than one variant (excluded from the analysis). */
+  multipleVariantUnits: number;
+  /** Units whose only variant is not declared in the spec. */
+  unknownVariantUnits: number;
+  sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number }[];
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  /** The figure compared with the threshold, for the report. */
+  measured: string;
+  threshold: string;
+  message: string;
+}
+
+/** One health check: a file in checks/, listed in checks/index.ts. */
+export interface CheckDefinition<S extends z.ZodObject = z.ZodObject> {
+  id: string;
+  reasonCode: string;
+  title: string;
+  /** What it measures and why it matters, for the report's methodology section. */
+  description: string;
+  defaultSeverity: Severity;
+  /** Settings a spec may give under `checks.<id>`; every field needs a default. */
+  settings: S;
+  evaluate(inputs: CheckInputs, settings: z.infer<S>): CheckOutcome;
+}
+
+export function defineCheck<S extends z.ZodObject>(def: CheckDefinition<S>): CheckDefinition<S> {
+  return def;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,17 @@
+import type { CheckDefinition } from './check-types.js';
+import dataStale from './data-stale.js';
+import insufficientSamples from './insufficient-samples.js';
+import largeSplit from './large-split.js';
+import multipleExposure from './multiple-exposure.js';
+import sampleRatioMismatch from './sample-ratio-mismatch.js';
+
+/** Every health check, in report order. A new check is a new file plus one line here. */
+export const CHECKS: readonly CheckDefinition[] = [
+  sampleRatioMismatch,
+  dataStale,
+  multipleExposure,
+  insufficientSamples,
+  largeSplit,
+] as unknown as readonly CheckDefinition[];
+
+export type { CheckDefinition, CheckInputs, CheckOutcome, Severity } from './check-types.js';

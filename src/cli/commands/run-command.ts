@@ -1,0 +1,28 @@
+import { relative } from 'node:path';
+import { runProject, type ProgressEvent } from '../../run/run-project.js';
+import { loadContext, reportFailure, type CommonOptions } from '../common.js';
+import { EXIT, type ExitCode } from '../exit.js';
+
+export async function runCommand(selectors: string[], opts: CommonOptions & { reportsDir?: string; quiet?: boolean }): Promise<ExitCode> {
+  try {
+    const { config, target, asOf } = loadContext(opts);
+    const show = (e: ProgressEvent) => {
+      if (opts.quiet) return;
+      if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
+      if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms\n`);
+      if (e.kind === 'package') process.stderr.write(`${e.experiment}: report package ${relative(process.cwd(), e.dir) || e.dir}\n`);
+    };
+    const summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ ok: true, ...summary }, null, 2)}\n`);
+    } else {
+      for (const s of summary.experiments) {
+        const failed = s.failedChecks.map((c) => `${c.reasonCode} (${c.severity})`).join(', ');
+        process.stdout.write(`${s.id}: ${s.recommendation.toUpperCase()}${s.variant ? ` ${s.variant}` : ''}${failed ? `; failed checks: ${failed}` : ''}\n`);
+      }
+    }
+    return summary.exitCode === 1 ? EXIT.checkFailed : EXIT.ok;
+  } catch (e) {
+    return reportFailure(e, opts.json);
+  }
+}

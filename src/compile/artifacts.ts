@@ -1,0 +1,24 @@
+/** Every artifact name and schema version in one place. */
+
+export const STEPS = [
+  { name: 'exposures', file: '01_exposures.sql', template: 'exposures' },
+  { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
+  { name: 'sources', file: '03_sources.sql', template: 'sources' },
+] as const;
+export type StepName = (typeof STEPS)[number]['name'];
+
+export const COMPILED_DIR = 'compiled';
+export const COMPILE_MANIFEST = 'manifest.json';
+export const COMPILE_MANIFEST_SCHEMA_VERSION = 1;
+
+export const PACKAGE_FILES = {
+  report: 'report.md',
+  results: 'results.json',
+  manifest: 'manifest.json',
+  checksums: 'SHA256SUMS',
+  sqlDir: 'sql',
+  specDir: 'spec',
+  modelsDir: 'models',
+} as const;
+export const RESULTS_SCHEMA_VERSION = 1;
+export const PACKAGE_MANIFEST_SCHEMA_VERSION = 1;

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Dialect } from '../warehouse/types.js';
+import { SqlFragment } from './sql-fragment.js';
+
+type AstNode = { type: string; [k: string]: unknown };
+
+const VALUE_HELPERS = ['ident', 'col', 'table', 'lit', 'ts', 'num', 'sql', 'comment'];
+const BLOCK_HELPERS = ['each', 'if', 'unless'];
+
+export class TemplateError extends Error {}
+
+/**
+ * Refuses any way of putting raw text into SQL: every `{{…}}` must call a dialect helper, no
+ * triple-stash, no dynamic partial names. Checked when a template is loaded.
+ */
+function lint(ast: AstNode, file: string): string[] {
+  const partials: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const n = node as AstNode & { loc?: { start: { line: number; column: number } } };
+    const at = () => `${file}:${n.loc?.start.line ?? 0}:${(n.loc?.start.column ?? 0) + 1}`;
+    const pathName = (n.path as { original?: unknown } | undefined)?.original;
+    if (n.type === 'MustacheStatement') {
+      if (!n.escaped) throw new TemplateError(`${at()}: triple-stash {{{…}}} is not allowed in SQL templates`);
+      if (!VALUE_HELPERS.includes(String(pathName)) || (n.params as unknown[]).length === 0) {
+        throw new TemplateError(`${at()}: '{{${String(pathName)}}}' must call one of ${VALUE_HELPERS.join(', ')} so the value is quoted or escaped`);
+      }
+    }
+    if (n.type === 'BlockStatement' && !BLOCK_HELPERS.includes(String(pathName))) {
+      throw new TemplateError(`${at()}: block helper '${String(pathName)}' is not allowed (use ${BLOCK_HELPERS.join(', ')})`);
+    }
+    if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') {
+      const name = n.name as AstNode & { original?: unknown };
+      if (name.type !== 'PathExpression') throw new TemplateError(`${at()}: dynamic partial names are not allowed`);
+      partials.push(String(name.original));
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'loc') visit(v);
+  };
+  visit(ast);
+  return partials;
+}
+
+export interface SqlRenderer {
+  render(step: string, context: object): string;
+  /** Project-relative paths of every template file this renderer read, for manifests. */
+  files: string[];
+}
+
+/**
+ * Handlebars with the dialect's helpers. Partials are looked up as templates/sql/<warehouse>/<name>.sql.hbs,
+ * then templates/sql/default/<name>.sql.hbs (dbt's dispatch order).
+ */
+export function createSqlRenderer(templatesDir: string, warehouse: string, dialect: Dialect, projectRoot: string): SqlRenderer {
+  const hb = Handlebars.create();
+  const frag = (s: string) => new SqlFragment(s);
+  const str = (v: unknown, helper: string): string => {
+    if (typeof v !== 'string') throw new TemplateError(`helper '${helper}' expects a string, got ${typeof v}`);
+    return v;
+  };
+  hb.registerHelper({
+    ident: (name: unknown) => frag(dialect.quoteIdentifier(str(name, 'ident'))),
+    col: (alias: unknown, name: unknown) => frag(`${dialect.quoteIdentifier(str(alias, 'col'))}.${dialect.quoteIdentifier(str(name, 'col'))}`),
+    table: (ref: unknown) => frag(dialect.quoteTable(str(ref, 'table'))),
+    lit: (v: unknown) => frag(dialect.stringLiteral(str(v, 'lit'))),
+    ts: (v: unknown) => frag(dialect.timestampLiteral(str(v, 'ts'))),
+    num: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new TemplateError(`helper 'num' expects a finite number, got ${String(v)}`);
+      return frag(dialect.numberLiteral(String(v)));
+    },
+    sql: (v: unknown) => {
+      if (!(v instanceof SqlFragment)) throw new TemplateError(`helper 'sql' expects SQL built by a dialect helper, got ${typeof v}`);
+      return v;
+    },
+    // Comment text is limited to a safe alphabet: ids and timestamps, never a line break or */.
+    comment: (v: unknown) => frag(String(v).replace(/[^A-Za-z0-9_ .:,@/+-]/g, '?')),
+    eq: (a: unknown, b: unknown) => a === b,
+  });
+
+  const files: string[] = [];
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  const load = (path: string): HandlebarsTemplateDelegate => {
+    const rel = relative(projectRoot, path);
+    // A partial's final newline would land before whatever follows its call (`{{> x}},`).
+    const text = readFileSync(path, 'utf8').replace(/\n$/, '');
+    const partials = lint(hb.parse(text) as unknown as AstNode, rel);
+    files.push(rel);
+    for (const p of partials) registerPartial(p);
+    return hb.compile(text, { noEscape: true, strict: true, preventIndent: true });
+  };
+  const registerPartial = (name: string): void => {
+    if (compiled.has(`partial:${name}`)) return;
+    const searched = [join(templatesDir, 'sql', warehouse, `${name}.sql.hbs`), join(templatesDir, 'sql', 'default', `${name}.sql.hbs`)];
+    const found = searched.find((p) => existsSync(p));
+    if (!found) {
+      throw new TemplateError(`missing SQL partial '${name}' for warehouse '${warehouse}'; searched: ${searched.map((p) => relative(projectRoot, p)).join(', ')}`);
+    }
+    compiled.set(`partial:${name}`, hb.compile('')); // placeholder guards against cycles
+    const t = load(found);
+    compiled.set(`partial:${name}`, t);
+    hb.registerPartial(name, t);
+  };
+
+  return {
+    files,
+    render(step, context) {
+      let t = compiled.get(`step:${step}`);
+      if (!t) {
+        t = load(join(templatesDir, 'sql', 'steps', `${step}.sql.hbs`));
+        compiled.set(`step:${step}`, t);
+      }
+      return t(context);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { Results } from '../run/results.js';
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmt = (x: number) => {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 0.001 || a >= 1e6)) return x.toExponential(3);
+  return x.toLocaleString('en-US', { maximumSignificantDigits: 4, minimumSignificantDigits: 1 });
+};
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const signedPct = (x: number) => `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const pval = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+// Markdown table cells: a pipe or a line break would end the cell.
+const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
+
+/** Renders report.md from the results object alone: formatting only, no arithmetic on results. */
+export function createReportRenderer(templatesDir: string): (results: Results) => string {
+  const hb = Handlebars.create();
+  hb.registerHelper({
+    count,
+    fmt,
+    pct,
+    signedPct,
+    pval,
+    md,
+    upper: (s: string) => String(s).toUpperCase(),
+    confidence: (alpha: number) => `${Number(((1 - alpha) * 100).toFixed(2))}%`,
+    fixed: (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits)),
+    eq: (a: unknown, b: unknown) => a === b,
+    arm: (arms: { variant: string }[], variant: string) => arms.find((a) => a.variant === variant),
+  });
+  const dir = join(templatesDir, 'report');
+  for (const name of ['arm_words', 'arm_short']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
+
+  return (results) => {
+    // The view only regroups results (no new numbers): arms carry their metric's kind for the partials.
+    const metrics = results.metrics.map((m) => ({
+      ...m,
+      arms: m.arms.map((a) => ({ ...a, kind: m.kind })),
+      dimensions: m.dimensions.map((d) => ({ ...d, arms: d.arms.map((a) => ({ ...a, kind: m.kind })) })),
+    }));
+    const view = {
+      ...results,
+      metrics,
+      primary: metrics.find((m) => m.role === 'primary'),
+      guardrails: metrics.filter((m) => m.role === 'guardrail'),
+      anyNotEstimable: metrics.some((m) => m.comparisons.some((c) => !c.relative.ok)),
+    };
+    return template(view).replace(/\n{3,}/g, '\n\n');
+  };
+}

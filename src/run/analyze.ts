@@ -1,0 +1,144 @@
+import { CHECKS, type CheckInputs } from '../../checks/index.js';
+import type { CompiledExperiment } from '../compile/compile-experiment.js';
+import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
+import { armMoments, compareArms, type ArmSums } from '../stats/index.js';
+import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
+import { canonicalJson, sha256 } from '../util/digest.js';
+import type { Cell, Row } from '../warehouse/types.js';
+import { decide } from './decide.js';
+import type { ArmResult, CheckResult, ComparisonResult, MetricResult, Results } from './results.js';
+
+const HOUR = 3_600_000;
+const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));
+const str = (c: Cell | undefined): string | null => (c === null || c === undefined ? null : String(c));
+const NULL_DIMENSION = '(null)';
+
+/** Sorts rows by their canonical JSON so the data digest does not depend on row order. */
+function canonicalRows(rows: Row[]): Row[] {
+  return rows.map((r) => ({ row: r, key: canonicalJson(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.row);
+}
+
+function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, byVariant: Map<string, ArmSums>): { arms: ArmResult[]; comparisons: ComparisonResult[] } {
+  const kind = m.kind === 'proportion' ? 'proportion' : 'mean';
+  const sums = (key: string): ArmSums => byVariant.get(key) ?? { n: 0, sum: 0, sumSquares: 0 };
+  const arms = exp.variants.map((v) => {
+    const s = sums(v.key);
+    const mo = armMoments(kind, s);
+    return { variant: v.key, n: s.n, sum: s.sum, sumSquares: s.sumSquares, mean: mo.mean, variance: mo.variance };
+  });
+  const control = sums(exp.controlKey);
+  const comparisons = exp.variants
+    .filter((v) => !v.isControl)
+    .map((v) => {
+      const c = compareArms(kind, control, sums(v.key), exp.alpha);
+      return { variant: v.key, absolute: c.absolute, relative: c.relative };
+    });
+  return { arms, comparisons };
+}
+
+export type RunInfo = Results['run'];
+
+/** Warehouse aggregates -> checks, statistics and decision. Pure: no SQL, no I/O. */
+export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, data: Record<string, Row[]>, run: RunInfo, toolVersion: string): Results {
+  const sorted = Object.fromEntries(Object.entries(data).map(([k, rows]) => [k, canonicalRows(rows)]));
+  const asOfMs = Date.parse(compiled.asOf);
+
+  // Exposures: variant NULL means the unit was seen in more than one variant.
+  const exposureRows = sorted.exposures ?? [];
+  const declared = new Set(exp.variants.map((v) => v.key));
+  const byKey = new Map(exposureRows.filter((r) => r.variant !== null).map((r) => [String(r.variant), r]));
+  const variants = exp.variants.map((v) => {
+    const r = byKey.get(v.key);
+    return { key: v.key, plannedWeight: v.weight, units: num(r?.units), observedShare: 0, firstExposureAt: str(r?.first_exposure_at), lastExposureAt: str(r?.last_exposure_at) };
+  });
+  const analysedUnits = variants.reduce((a, v) => a + v.units, 0);
+  for (const v of variants) v.observedShare = analysedUnits ? v.units / analysedUnits : 0;
+  const multipleVariantUnits = num(exposureRows.find((r) => r.variant === null)?.units);
+  const unknownVariants = [...byKey.entries()].filter(([k]) => !declared.has(k)).map(([key, r]) => ({ key, units: num(r.units) }));
+
+  const sources = (sorted.sources ?? []).map((r) => {
+    const latestEventAt = str(r.latest_event_at);
+    const latestLoadedAt = str(r.latest_loaded_at);
+    return {
+      name: String(r.source_name),
+      latestEventAt,
+      latestLoadedAt,
+      rowCount: num(r.row_count),
+      hoursSinceLatestEvent: latestEventAt === null ? null : (asOfMs - Date.parse(latestEventAt)) / HOUR,
+      hoursSinceLatestLoad: latestLoadedAt === null ? null : (asOfMs - Date.parse(latestLoadedAt)) / HOUR,
+    };
+  });
+
+  const inputs: CheckInputs = {
+    asOf: compiled.asOf,
+    variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
+    multipleVariantUnits,
+    unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
+    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
+  };
+  const checks: CheckResult[] = CHECKS.map((c) => {
+    const { severity, ...settings } = exp.checks[c.id];
+    const base = { id: c.id, reasonCode: c.reasonCode, title: c.title, severity };
+    if (severity === 'off') return { ...base, status: 'off', measured: '', threshold: '', message: 'Turned off in the spec.' };
+    const o = c.evaluate(inputs, settings);
+    return { ...base, status: o.passed ? 'pass' : 'fail', measured: o.measured, threshold: o.threshold, message: o.message };
+  });
+
+  // Metrics: the overall row has every dimension's GROUPING() = 1.
+  const metricRows = sorted.metrics ?? [];
+  const dims = compiled.layout.dimensions;
+  const overall = metricRows.filter((r) => dims.every((d) => num(r[d.groupingAlias]) === 1));
+  const metrics: MetricResult[] = exp.metrics.map((m) => {
+    const col = compiled.layout.metrics.find((x) => x.name === m.name)!;
+    const sumsOf = (rows: Row[]) => new Map(rows.map((r) => [String(r.variant), { n: num(r.units), sum: num(r[col.sumAlias]), sumSquares: num(r[col.sumSquaresAlias]) }]));
+    const dimensions = dims.flatMap((d) => {
+      const rows = metricRows.filter((r) => num(r[d.groupingAlias]) === 0);
+      const values = [...new Set(rows.map((r) => str(r[d.alias]) ?? NULL_DIMENSION))].sort();
+      return values.map((value) => ({
+        dimension: d.name,
+        value,
+        ...armsAndComparisons(exp, m, sumsOf(rows.filter((r) => (str(r[d.alias]) ?? NULL_DIMENSION) === value))),
+      }));
+    });
+    return {
+      name: m.name,
+      description: m.description,
+      kind: m.kind,
+      role: m.role,
+      higherIsBetter: m.higherIsBetter,
+      maxRelativeHarm: m.maxRelativeHarm,
+      ...armsAndComparisons(exp, m, sumsOf(overall)),
+      dimensions,
+    };
+  });
+
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'exptrack', version: toolVersion },
+    experiment: {
+      id: exp.id,
+      name: exp.name,
+      owner: exp.owner,
+      hypothesis: exp.hypothesis,
+      unit: exp.unit,
+      experimentKey: exp.exposure.experimentKey,
+      start: exp.start,
+      end: exp.end,
+      control: exp.controlKey,
+      variants: exp.variants,
+      alpha: exp.alpha,
+      dimensions: exp.dimensions,
+      decisionPolicy: exp.decision,
+      specFile: exp.specFile,
+    },
+    run,
+    bounds: compiled.bounds,
+    exposures: { variants, multipleVariantUnits, unknownVariants, analysedUnits },
+    sources,
+    checks,
+    metrics,
+    decision: decide(exp, checks, metrics),
+    data: sorted,
+    dataDigest: sha256(canonicalJson(sorted)),
+  };
+}

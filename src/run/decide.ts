@@ -1,0 +1,72 @@
+import type { ResolvedExperiment } from '../spec/types.js';
+import type { CheckResult, Decision, MetricResult } from './results.js';
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const pv = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/**
+ * The spec's decision policy, in order of precedence: a failed error-severity check forces rerun;
+ * a breached guardrail forces stop; then the primary metric decides ship, stop or inconclusive.
+ */
+export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: MetricResult[]): Decision {
+  const failed = checks.filter((c) => c.status === 'fail' && c.severity === 'error');
+  if (failed.length) {
+    return {
+      recommendation: 'rerun',
+      variant: null,
+      reasons: failed.map((c) => ({ code: c.reasonCode, message: `${c.title} failed: ${c.message} Fix the cause and run again; no comparison is trustworthy meanwhile.` })),
+    };
+  }
+
+  const breaches: Decision['reasons'] = [];
+  for (const m of metrics.filter((x) => x.role === 'guardrail')) {
+    for (const c of m.comparisons) {
+      const harm = m.higherIsBetter ? -c.relative.lift : c.relative.lift;
+      if (c.relative.ok && c.relative.pValue < exp.alpha && harm > (m.maxRelativeHarm ?? 0)) {
+        breaches.push({
+          code: 'GUARDRAIL_BREACHED',
+          message: `Guardrail ${m.name} got worse in ${c.variant}: ${pct(c.relative.lift)} (${pv(c.relative.pValue)}), beyond the tolerated ${((m.maxRelativeHarm ?? 0) * 100).toFixed(1)}%.`,
+        });
+      }
+    }
+  }
+  if (breaches.length) return { recommendation: 'stop', variant: null, reasons: breaches };
+
+  const primary = metrics.find((m) => m.role === 'primary');
+  if (!primary) return { recommendation: 'iterate', variant: null, reasons: [{ code: 'NO_PRIMARY', message: 'No primary metric result.' }] };
+  const better = (lift: number) => (primary.higherIsBetter ? lift > 0 : lift < 0);
+  const significant = primary.comparisons.filter((c) => c.relative.ok && c.relative.pValue < exp.alpha);
+  const winners = significant
+    .filter((c) => better(c.relative.lift) && Math.abs(c.relative.lift) >= exp.decision.minRelativeLift)
+    .sort((a, b) => Math.abs(b.relative.lift) - Math.abs(a.relative.lift));
+  if (winners.length) {
+    const w = winners[0];
+    return {
+      recommendation: 'ship',
+      variant: w.variant,
+      reasons: [{ code: 'PRIMARY_WIN', message: `${w.variant} improves ${primary.name} by ${pct(w.relative.lift)} (${pv(w.relative.pValue)}), at least the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%, and no guardrail was breached.` }],
+    };
+  }
+  const losers = significant.filter((c) => !better(c.relative.lift));
+  if (losers.length === primary.comparisons.length && losers.length > 0) {
+    return {
+      recommendation: 'stop',
+      variant: null,
+      reasons: losers.map((c) => ({ code: 'PRIMARY_LOSS', message: `${c.variant} makes ${primary.name} worse: ${pct(c.relative.lift)} (${pv(c.relative.pValue)}).` })),
+    };
+  }
+  const notOk = primary.comparisons.filter((c) => !c.relative.ok);
+  return {
+    recommendation: exp.decision.whenInconclusive,
+    variant: null,
+    reasons: [
+      {
+        code: 'INCONCLUSIVE',
+        message:
+          notOk.length > 0
+            ? `The lift on ${primary.name} cannot be estimated yet: ${notOk.map((c) => c.relative.message).join('; ')}.`
+            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${pct(c.relative.lift)}, ${pv(c.relative.pValue)}`).join('; ')}), or the change is below the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%.`,
+      },
+    ],
+  };
+}

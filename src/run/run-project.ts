@@ -1,0 +1,90 @@
+import { compileProject } from '../compile/compile-project.js';
+import type { ProjectConfig, Target } from '../config/project-config.js';
+import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
+import { createReportRenderer } from '../report/render-report.js';
+import { newRunId, writePackage } from '../report/write-package.js';
+import { getWarehouse } from '../warehouse/registry.js';
+import type { Row } from '../warehouse/types.js';
+import { analyze } from './analyze.js';
+import type { Recommendation } from './results.js';
+
+export type ProgressEvent =
+  | { kind: 'step'; experiment: string; step: string; index: number; total: number }
+  | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number }
+  | { kind: 'package'; experiment: string; dir: string };
+
+export interface ExperimentRunSummary {
+  id: string;
+  runId: string;
+  packageDir: string;
+  recommendation: Recommendation;
+  variant: string | null;
+  failedChecks: { reasonCode: string; severity: string }[];
+  rowsTransferred: number;
+}
+
+export interface RunSummary {
+  asOf: string;
+  target: { name: string; type: string };
+  experiments: ExperimentRunSummary[];
+  /** 0: ran and no error-severity check failed; 1: ran, and one did. */
+  exitCode: 0 | 1;
+}
+
+/** Compile, execute each step on the warehouse, analyse, and write one package per experiment. */
+export async function runProject(opts: {
+  config: ProjectConfig;
+  target: Target;
+  selectors: string[];
+  asOf: string;
+  reportsDir?: string;
+  onProgress?: (e: ProgressEvent) => void;
+}): Promise<RunSummary> {
+  const { config, target } = opts;
+  const progress = opts.onProgress ?? (() => undefined);
+  const compiled = compileProject(config, target, opts.selectors, opts.asOf);
+  const render = createReportRenderer(TEMPLATES_DIR);
+  const warehouse = getWarehouse(target.type);
+  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
+  const summaries: ExperimentRunSummary[] = [];
+  try {
+    for (const [i, exp] of compiled.experiments.entries()) {
+      const plan = compiled.compiled[i];
+      const started = new Date();
+      const data: Record<string, Row[]> = {};
+      for (const [k, step] of plan.steps.entries()) {
+        progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
+        const t0 = performance.now();
+        data[step.name] = await adapter.query(step.sql, { experiment: exp.id, step: step.name });
+        progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0 });
+      }
+      const run = {
+        runId: newRunId(started),
+        asOf: plan.asOf,
+        target: { name: target.name, type: target.type },
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+      };
+      const results = analyze(exp, plan, data, run, TOOL_VERSION);
+      const dir = writePackage({ reportsDir: opts.reportsDir ?? config.paths.reports, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, report: render(results) });
+      progress({ kind: 'package', experiment: exp.id, dir });
+      summaries.push({
+        id: exp.id,
+        runId: run.runId,
+        packageDir: dir,
+        recommendation: results.decision.recommendation,
+        variant: results.decision.variant,
+        failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),
+        rowsTransferred: Object.values(data).reduce((a, r) => a + r.length, 0),
+      });
+    }
+  } finally {
+    await adapter.close();
+  }
+  return {
+    asOf: compiled.manifest.asOf,
+    target: { name: target.name, type: target.type },
+    experiments: summaries,
+    exitCode: summaries.some((s) => s.failedChecks.some((c) => c.severity === 'error')) ? 1 : 0,
+  };
+}

@@ -1,0 +1,169 @@
+import { CHECKS } from '../../checks/index.js';
+import { unknownName, type Diagnostic } from './diagnostics.js';
+import { durationSeconds, isoUtc } from './duration.js';
+import type { Located, Models } from './load-models.js';
+import { SpecSchema, type SourceInput } from './schemas.js';
+import type { ResolvedExperiment, ResolvedMetric, ResolvedSource, MetricRole } from './types.js';
+import type { YamlFile } from './yaml-file.js';
+import { zodDiagnostics } from './zod-diagnostics.js';
+
+const WEIGHT_TOLERANCE = 1e-9;
+
+function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource {
+  const s = src.value;
+  return {
+    name: src.name,
+    table: s.table,
+    unitColumn: s.units[unit],
+    timestamp: s.timestamp,
+    loadedAt: s.loaded_at ?? null,
+    experimentKeyColumn: s.experiment_key ?? null,
+    variantColumn: s.variant ?? null,
+    columns: s.columns,
+    dimensions: s.dimensions,
+  };
+}
+
+/**
+ * Validates one spec against the models and returns the resolved experiment, or every problem
+ * found in the file. Models must already be valid.
+ */
+export function resolveSpec(file: YamlFile, models: Models): { experiment?: ResolvedExperiment; diagnostics: Diagnostic[] } {
+  if (file.parseErrors.length) return { diagnostics: file.parseErrors };
+  const parsed = SpecSchema.safeParse(file.data ?? {});
+  if (!parsed.success) return { diagnostics: zodDiagnostics(file, parsed.error.issues, file.data) };
+  const spec = parsed.data;
+  const out: Diagnostic[] = [];
+  const sourceNames = [...models.sources.keys()];
+  const usedModelFiles = new Set<string>();
+
+  const needSource = (name: string, path: (string | number)[], why: string): Located<SourceInput> | undefined => {
+    const src = models.sources.get(name);
+    if (!src) {
+      out.push(file.diagnostic(path, unknownName('source', name, sourceNames)));
+      return undefined;
+    }
+    usedModelFiles.add(src.file.file);
+    if (!(spec.unit in src.value.units)) {
+      out.push(file.diagnostic(path, `source '${name}' (${why}) has no id column for unit '${spec.unit}' (it has: ${Object.keys(src.value.units).join(', ')})`));
+    }
+    return src;
+  };
+
+  // Exposure source and unit.
+  const exposure = needSource(spec.exposure.source, ['exposure', 'source'], 'exposure');
+  if (exposure && (!exposure.value.experiment_key || !exposure.value.variant)) {
+    out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' is not an exposure source: it needs experiment_key and variant columns`));
+  }
+
+  // Variants: unique keys, weights summing to 1, a control.
+  const seen = new Map<string, number>();
+  spec.variants.forEach((v, i) => {
+    if (seen.has(v.key)) out.push(file.diagnostic(['variants', i, 'key'], `duplicate variant key '${v.key}' (also variants[${seen.get(v.key)}])`));
+    else seen.set(v.key, i);
+  });
+  const total = spec.variants.reduce((a, v) => a + v.weight, 0);
+  if (Math.abs(total - 1) > WEIGHT_TOLERANCE) {
+    out.push(file.diagnostic(['variants'], `variant weights sum to ${Number(total.toFixed(9))}; expected 1`));
+  }
+  const controlKey = spec.control ?? spec.variants[0].key;
+  if (spec.control !== undefined && !seen.has(spec.control)) {
+    out.push(file.diagnostic(['control'], unknownName('variant', spec.control, [...seen.keys()])));
+  }
+
+  // Dates.
+  const start = isoUtc(spec.start);
+  const end = spec.end === undefined ? null : isoUtc(spec.end);
+  if (end !== null && end <= start) out.push(file.diagnostic(['end'], `end ${spec.end} is not after start ${spec.start}`));
+
+  // Audience exclusions.
+  const exclusions = (spec.audience?.exclude ?? []).flatMap((name, i) => {
+    const f = models.filters.get(name);
+    if (!f) {
+      out.push(file.diagnostic(['audience', 'exclude', i], unknownName('filter', name, [...models.filters.keys()])));
+      return [];
+    }
+    usedModelFiles.add(f.file.file);
+    const src = needSource(f.value.source, ['audience', 'exclude', i], `filter '${name}'`);
+    return src ? [{ name, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
+  });
+
+  // Metrics by role; a metric plays one role.
+  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null }[] = [
+    { name: spec.metrics.primary, role: 'primary', path: ['metrics', 'primary'], harm: null },
+    ...spec.metrics.secondary.map((name, i) => ({ name, role: 'secondary' as const, path: ['metrics', 'secondary', i], harm: null })),
+    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], harm: g.max_relative_harm })),
+  ];
+  const metrics: ResolvedMetric[] = [];
+  const roleOf = new Map<string, string>();
+  for (const r of roles) {
+    const m = models.metrics.get(r.name);
+    if (!m) {
+      out.push(file.diagnostic(r.path, unknownName('metric', r.name, [...models.metrics.keys()])));
+      continue;
+    }
+    if (roleOf.has(r.name)) {
+      out.push(file.diagnostic(r.path, `metric '${r.name}' is already listed as ${roleOf.get(r.name)}`));
+      continue;
+    }
+    roleOf.set(r.name, r.role);
+    usedModelFiles.add(m.file.file);
+    const src = needSource(m.value.source, r.path, `metric '${r.name}'`);
+    if (!src) continue;
+    metrics.push({
+      name: m.name,
+      description: m.value.description ?? '',
+      kind: m.value.type,
+      role: r.role,
+      source: resolveSource(src, spec.unit),
+      value: m.valueExpr,
+      filter: m.filterExpr,
+      windowDelaySeconds: durationSeconds(m.value.window?.delay ?? '0h'),
+      windowDurationSeconds: m.value.window?.duration === undefined ? null : durationSeconds(m.value.window.duration),
+      higherIsBetter: m.value.higher_is_better,
+      maxRelativeHarm: r.harm,
+    });
+  }
+
+  // Dimensions come from the exposure source, valued at first exposure.
+  spec.dimensions.forEach((d, i) => {
+    if (exposure && !exposure.value.dimensions.includes(d)) {
+      out.push(file.diagnostic(['dimensions', i], `${unknownName('dimension', d, exposure.value.dimensions)} of source '${exposure.name}'`));
+    }
+  });
+
+  if (out.length || !exposure) return { diagnostics: out };
+
+  const checks: ResolvedExperiment['checks'] = {};
+  for (const c of CHECKS) {
+    const given = (spec.checks as Record<string, Record<string, unknown> | undefined>)[c.id] ?? {};
+    const { severity, ...settings } = given;
+    checks[c.id] = { ...c.settings.parse(settings), severity: (severity as 'error' | 'warn' | 'off' | undefined) ?? c.defaultSeverity };
+  }
+
+  return {
+    diagnostics: [],
+    experiment: {
+      id: spec.id,
+      name: spec.name,
+      owner: spec.owner,
+      hypothesis: spec.hypothesis,
+      unit: spec.unit,
+      exposure: { source: resolveSource(exposure, spec.unit), experimentKey: spec.exposure.experiment_key },
+      variants: spec.variants.map((v) => ({ key: v.key, weight: v.weight, isControl: v.key === controlKey })),
+      controlKey,
+      start,
+      end,
+      exclusions,
+      metrics,
+      dimensions: spec.dimensions,
+      alpha: spec.alpha,
+      checks,
+      decision: { minRelativeLift: spec.decision.min_relative_lift, whenInconclusive: spec.decision.when_inconclusive },
+      specFile: file.file,
+      specText: file.text,
+      modelFiles: [...usedModelFiles].sort(),
+      modelTexts: Object.fromEntries(models.files.filter((f) => usedModelFiles.has(f.file)).map((f) => [f.file, f.text])),
+    },
+  };
+}

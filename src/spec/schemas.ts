@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { CHECKS } from '../../checks/index.js';
+
+export const Severity = z.enum(['error', 'warn', 'off']);
+
+/**
+ * Shapes of the YAML inputs. Cross-references (does this metric exist?) are checked later in
+ * resolve.ts, where every name is known; these schemas check each file on its own.
+ */
+
+const NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const nameMsg = 'a name of lowercase letters, digits and underscores, starting with a letter (at most 63 characters)';
+export const Name = z.string().regex(NAME, { message: `expected ${nameMsg}` });
+
+// Column and table names are quoted on output, but a conservative character set keeps specs
+// portable across warehouses and keeps SQL out of names.
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const ColumnName = z.string().regex(COLUMN, { message: 'expected a column name of letters, digits and underscores' });
+const TABLE = /^[A-Za-z_][A-Za-z0-9_$-]*(\.[A-Za-z_][A-Za-z0-9_$-]*){0,2}$/;
+export const TableName = z
+  .string()
+  .regex(TABLE, { message: 'expected a table name such as events, schema.events or project.dataset.events' });
+
+const DURATION = /^(0|[1-9][0-9]*)(m|h|d|w)$/;
+export const Duration = z.string().regex(DURATION, {
+  message: 'expected a non-negative duration such as 30m, 36h, 7d or 2w',
+});
+
+const ISO_TS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+export const Timestamp = z
+  .string()
+  .regex(ISO_TS, { message: 'expected an ISO-8601 date or timestamp such as 2026-10-04 or 2026-10-04T00:00:00Z' })
+  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), { message: 'not a real date' });
+
+export const ColumnType = z.enum(['string', 'number', 'boolean', 'timestamp']);
+
+export const SourceSchema = z
+  .object({
+    description: z.string().optional(),
+    table: TableName,
+    units: z.record(Name, ColumnName).refine((u) => Object.keys(u).length > 0, { message: 'expected at least one unit' })
+      .describe('unit type -> id column, e.g. { user: user_id }'),
+    timestamp: ColumnName.describe('event time column; every scan is bounded on it'),
+    loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
+    experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
+    variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
+    columns: z.record(ColumnName, ColumnType).default({}).describe('other columns usable in expressions'),
+    dimensions: z.array(ColumnName).default([]).describe('columns results can be broken down by'),
+  })
+  .strict();
+
+export const WindowSchema = z
+  .object({
+    delay: Duration.default('0h').describe('time after first exposure before events count'),
+    duration: Duration.optional().describe('how long events count after the delay; open-ended when absent'),
+  })
+  .strict();
+
+export const MetricSchema = z
+  .object({
+    description: z.string().optional(),
+    type: z.enum(['proportion', 'mean', 'count']).describe(
+      'proportion: share of units with a matching event; mean: per-unit sum of value; count: matching events per unit',
+    ),
+    source: Name,
+    value: z.string().min(1).optional().describe('expression over the source columns; required for mean'),
+    filter: z.string().min(1).optional().describe('boolean expression over the source columns'),
+    window: WindowSchema.optional(),
+    higher_is_better: z.boolean().default(true),
+  })
+  .strict();
+
+export const FilterSchema = z
+  .object({
+    description: z.string().optional(),
+    source: Name,
+    where: z.string().min(1).describe('boolean expression; units with any matching row in the window are excluded'),
+  })
+  .strict();
+
+export const ModelsFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    sources: z.record(Name, SourceSchema).optional(),
+    metrics: z.record(Name, MetricSchema).optional(),
+    filters: z.record(Name, FilterSchema).optional(),
+  })
+  .strict();
+
+export const VariantSchema = z
+  .object({
+    key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
+      message: 'expected a variant key of letters, digits, _ . or -',
+    }),
+    weight: z.number().gt(0, { message: 'expected a weight greater than 0' }).lte(1),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const GuardrailSchema = z
+  .object({
+    metric: Name,
+    max_relative_harm: z.number().min(0).default(0).describe('tolerated relative change in the harmful direction'),
+  })
+  .strict();
+
+export const SpecSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: Name,
+    name: z.string().min(1),
+    owner: z.string().min(1),
+    hypothesis: z.string().min(1),
+    unit: Name,
+    exposure: z
+      .object({ source: Name, experiment_key: z.string().min(1).max(200).regex(/^[^\x00-\x1f\x7f]+$/, { message: 'expected text without control characters' }) })
+      .strict(),
+    variants: z.array(VariantSchema).min(2, { message: 'expected at least two variants' }),
+    control: z.string().optional().describe('control variant key; the first variant when absent'),
+    start: Timestamp,
+    end: Timestamp.optional(),
+    audience: z.object({ exclude: z.array(Name).default([]) }).strict().optional(),
+    metrics: z
+      .object({
+        primary: Name,
+        secondary: z.array(Name).default([]),
+        guardrails: z.array(GuardrailSchema).default([]),
+      })
+      .strict(),
+    dimensions: z.array(ColumnName).default([]),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    checks: z
+      .object(
+        Object.fromEntries(
+          CHECKS.map((c) => [c.id, c.settings.extend({ severity: Severity.optional() }).strict().optional().describe(c.title)]),
+        ),
+      )
+      .strict()
+      .default({})
+      .describe('per check: its settings and an optional severity override (error, warn or off)'),
+    decision: z
+      .object({
+        min_relative_lift: z.number().min(0).default(0).describe('ship only when the relative lift is at least this'),
+        when_inconclusive: z.enum(['iterate', 'stop']).default('iterate'),
+      })
+      .strict()
+      .default({ min_relative_lift: 0, when_inconclusive: 'iterate' }),
+  })
+  .strict();
+
+export type SourceInput = z.infer<typeof SourceSchema>;
+export type MetricInput = z.infer<typeof MetricSchema>;
+export type FilterInput = z.infer<typeof FilterSchema>;
+export type ModelsFileInput = z.infer<typeof ModelsFileSchema>;
+export type SpecInput = z.infer<typeof SpecSchema>;

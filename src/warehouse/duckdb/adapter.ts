@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseError, type Adapter, type Cell, type Row } from '../types.js';
+import type { DuckdbConfig } from './config.js';
+
+function normalize(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function databasePath(config: DuckdbConfig, projectRoot: string): string {
+  return isAbsolute(config.path) ? config.path : resolve(projectRoot, config.path);
+}
+
+export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targetName = 'duckdb'): Promise<Adapter> {
+  const path = databasePath(config, projectRoot);
+  if (!existsSync(path)) {
+    throw new WarehouseError(`database file ${config.path} does not exist (build the demo data with \`exptrack demo --data-only\`, or fix the target's path)`, {
+      target: targetName,
+      experiment: '-',
+      step: 'connect',
+    });
+  }
+  // Read-only: runs only read, and read-only lets several processes run at once.
+  const options: Record<string, string> = { access_mode: 'READ_ONLY' };
+  if (config.threads !== undefined) options.threads = String(config.threads);
+  if (config.memory_limit !== undefined) options.memory_limit = config.memory_limit;
+  if (config.temp_directory !== undefined) options.temp_directory = resolve(projectRoot, config.temp_directory);
+  const instance = await DuckDBInstance.create(path, options);
+  const connection: DuckDBConnection = await instance.connect();
+  return {
+    async query(sql, ctx) {
+      try {
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowObjectsJS().map((r) => {
+          const row: Row = {};
+          for (const [k, v] of Object.entries(r)) row[k] = normalize(v);
+          return row;
+        });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        throw new WarehouseError(message.split('\n')[0], { target: targetName, ...ctx });
+      }
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

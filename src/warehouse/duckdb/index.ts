@@ -1,0 +1,13 @@
+import type { Warehouse } from '../types.js';
+import { duckdbConfigSchema } from './config.js';
+import { duckdbDialect } from './dialect.js';
+
+export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
+  name: 'duckdb',
+  dialect: duckdbDialect,
+  configSchema: duckdbConfigSchema,
+  async createAdapter(config, env) {
+    const { openDuckdb } = await import('./adapter.js');
+    return openDuckdb(config, env.projectRoot, env.targetName);
+  },
+};

@@ -1,0 +1,14 @@
+import { duckdb } from './duckdb/index.js';
+import type { Warehouse } from './types.js';
+
+const WAREHOUSES: Record<string, Warehouse> = { duckdb } as unknown as Record<string, Warehouse>;
+
+export function warehouseNames(): string[] {
+  return Object.keys(WAREHOUSES).sort();
+}
+
+export function getWarehouse(name: string): Warehouse {
+  const w = WAREHOUSES[name];
+  if (!w) throw new Error(`unknown warehouse '${name}' (known: ${warehouseNames().join(', ')})`);
+  return w;
+}

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+
+/** A value as every adapter returns it: no driver type leaves a warehouse folder. */
+export type Cell = number | string | boolean | null;
+export type Row = Record<string, Cell>;
+
+/**
+ * How a warehouse spells names and literals. Everything else that differs between warehouses
+ * lives in its template partials (templates/sql/<name>/).
+ */
+export interface Dialect {
+  /** Quotes one identifier part. */
+  quoteIdentifier(name: string): string;
+  /** Quotes a dotted table reference part by part. */
+  quoteTable(ref: string): string;
+  stringLiteral(value: string): string;
+  /** ISO-8601 UTC instant -> timestamp literal. */
+  timestampLiteral(iso: string): string;
+  numberLiteral(text: string): string;
+  booleanLiteral(value: boolean): string;
+}
+
+export interface QueryContext {
+  experiment: string;
+  step: string;
+}
+
+export interface Adapter {
+  query(sql: string, ctx: QueryContext): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
+  /** User-facing name: folder, registry key, `type:` in config, template folder. */
+  name: string;
+  dialect: Dialect;
+  /** Target settings in exptrack.yaml (besides `type`). Secrets never go here. */
+  configSchema: C;
+  /** Loads the driver lazily, so unused warehouses cost nothing at start-up. */
+  createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string }): Promise<Adapter>;
+}
+
+/** A warehouse failure, named by target and step, safe to print (no secrets). */
+export class WarehouseError extends Error {
+  constructor(message: string, readonly ctx: QueryContext & { target: string }) {
+    super(`${ctx.target}: ${ctx.experiment} ${ctx.step}: ${message}`);
+    this.name = 'WarehouseError';
+  }
+}
