@@ -56,22 +56,30 @@ function idWidth(units: number): number {
   return Math.max(6, String(units - 1).length);
 }
 
-/** Assigned users of one experiment, with the per-experiment constants pasted in. */
+/**
+ * Assigned users of one experiment, with the per-experiment constants pasted in. Assignment is complete
+ * randomization with fixed arm sizes (a seeded random order, cut at the planned weight): with plain coin
+ * flips, chance imbalance (sd ~1% of units) would blur the planted 10% logging loss of pricing_banner, so
+ * the only arm imbalance in the data is the one planted (plus random exclusions such as employees).
+ */
 function experimentUnitsSql(key: string, e: DemoExperimentTruth, units: number): string {
   const [v0, v1] = e.variants;
-  const w0 = e.weights[0] / (e.weights[0] + e.weights[1]);
-  const byArm = (a: number, b: number) => `CASE WHEN arm_u < ${num(w0)} THEN ${num(a)} ELSE ${num(b)} END`;
+  const firstArmUnits = Math.round((units * e.weights[0]) / (e.weights[0] + e.weights[1]));
+  const inFirst = `arm_rank < ${firstArmUnits}`;
+  const byArm = (a: number, b: number) => `CASE WHEN ${inFirst} THEN ${num(a)} ELSE ${num(b)} END`;
   return `SELECT
     ${lit(key)} AS experiment_key, ${lit(e.source)} AS source, user_id,
-    CASE WHEN arm_u < ${num(w0)} THEN ${lit(v0)} ELSE ${lit(v1)} END AS variant,
-    CASE WHEN arm_u < ${num(w0)} THEN ${lit(v1)} ELSE ${lit(v0)} END AS other_variant,
+    CASE WHEN ${inFirst} THEN ${lit(v0)} ELSE ${lit(v1)} END AS variant,
+    CASE WHEN ${inFirst} THEN ${lit(v1)} ELSE ${lit(v0)} END AS other_variant,
     ${byArm(e.rates[v0] ?? 0, e.rates[v1] ?? 0)} AS rate,
     ${byArm(e.exposureLoss[v0] ?? 0, e.exposureLoss[v1] ?? 0)} AS loss,
     ${num(e.crossVariantShare)} AS cross_share,
     ${num(e.windowDays)} AS window_days,
     ${pickByShare('platform_u', e.platformShares)} AS platform
   FROM (
-    SELECT user_id, u01(user_id, 'arm', 0) AS arm_u, u01(user_id, 'platform', 0) AS platform_u
+    -- user_id breaks (practically impossible) draw ties, so the order never depends on the execution.
+    SELECT user_id, row_number() OVER (ORDER BY u01(user_id, 'arm', 0), user_id) - 1 AS arm_rank,
+      u01(user_id, 'platform', 0) AS platform_u
     FROM (SELECT ${lit(e.prefix + '-')} || lpad(CAST(i AS VARCHAR), ${idWidth(units)}, '0') AS user_id FROM range(${units}) AS r(i))
   )`;
 }

@@ -13,8 +13,8 @@ const fmt = (x: number) => {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const signedPct = (x: number) => `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const pval = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
-// Markdown table cells: a pipe or a line break would end the cell.
-const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
+// Markdown table cells: a pipe or a line break would end the cell; `<x` would open an HTML tag.
+const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 
 /** Renders report.md from the results object alone: formatting only, no arithmetic on results. */
 export function createReportRenderer(templatesDir: string): (results: Results) => string {

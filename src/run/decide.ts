@@ -65,7 +65,8 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
         message:
           notOk.length > 0
             ? `The lift on ${primary.name} cannot be estimated yet: ${notOk.map((c) => c.relative.message).join('; ')}.`
-            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${pct(c.relative.lift)}, ${pv(c.relative.pValue)}`).join('; ')}), or the change is below the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%.`,
+            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${pct(c.relative.lift)}, ${pv(c.relative.pValue)}`).join('; ')})` +
+              (exp.decision.minRelativeLift > 0 ? `, or by the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%.` : '.'),
       },
     ],
   };
