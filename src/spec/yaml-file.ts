@@ -68,11 +68,33 @@ export class YamlFile {
 
   /** A diagnostic inside a string value, `offset` characters into its text (for expression errors). */
   diagnosticAt(path: Path, offset: number, message: string): Diagnostic {
-    const node = this.doc.getIn(path as (string | number)[], true) as (Node & { type?: string }) | undefined;
-    const start = node?.range?.[0];
-    if (start === undefined) return this.diagnostic(path, message);
-    const quoted = node?.type === 'QUOTE_DOUBLE' || node?.type === 'QUOTE_SINGLE' ? 1 : 0;
-    const pos = this.lines.linePos(start + quoted + offset);
+    const node = this.doc.getIn(path as (string | number)[], true) as (Node & { type?: string; value?: unknown }) | undefined;
+    const range = node?.range;
+    if (!range || typeof node?.value !== 'string') return this.diagnostic(path, message);
+    const at = scalarSourceOffset(this.text, range[0], range[1], node.type, node.value, offset);
+    const pos = this.lines.linePos(at);
     return { file: this.file, line: pos.line, column: pos.col, field: fieldPath(path), message };
   }
+}
+
+/**
+ * Source offset of character `offset` of a scalar's value. The value and its source differ by
+ * quotes, doubled quotes, backslash escapes, block headers, indentation and folded line breaks, so
+ * both are walked together, skipping source characters the value lacks. When they do not line up
+ * (an escape such as \n), the scalar's start is returned rather than a wrong position.
+ */
+function scalarSourceOffset(text: string, start: number, end: number, type: string | undefined, value: string, offset: number): number {
+  let s = start;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const header = text.indexOf('\n', start);
+    if (header < 0 || header >= end) return start;
+    s = header + 1;
+  }
+  for (let v = 0; v <= offset && v < value.length; v++) {
+    while (s < end && text[s] !== value[v]) s++;
+    if (s >= end) return start;
+    if (v === offset) return s;
+    s++;
+  }
+  return offset >= value.length && s <= end ? s : start;
 }

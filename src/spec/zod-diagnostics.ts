@@ -38,6 +38,13 @@ export function zodDiagnostics(file: YamlFile, issues: readonly Issue[], data: u
       for (const key of issue.keys) out.push(file.diagnostic([...path, key], `unknown field '${key}'`, { key: true }));
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // A bad record key (a source, metric or column name): say what a name must look like, at the key.
+      const key = path[path.length - 1];
+      const why = issue.issues.map((i) => describe(i as Issue, key)).join('; ');
+      out.push(file.diagnostic(path, why || describe(issue, key), { key: true }));
+      continue;
+    }
     out.push(file.diagnostic(path, describe(issue, valueAt(data, path))));
   }
   return out;
