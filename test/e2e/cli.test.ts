@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, demoProject } from '../helpers/demo-project.js';
+
+const exec = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a whole process, the way cron or Airflow would. */
+async function cli(args: string[], cwd?: string): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let project: string;
+beforeAll(async () => {
+  project = await demoProject();
+});
+
+describe('exptrack CLI', () => {
+  it('has --help for the program and every command, with the exit codes', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
+    for (const c of ['compile', 'run', 'verify', 'schema', 'demo']) {
+      const r = await cli([c, '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toContain(`Usage: exptrack ${c}`);
+    }
+  });
+
+  it('run --json prints one JSON summary on stdout, progress on stderr, and exits 1 when an error check fails', async () => {
+    const r = await cli(['run', '--json', '--project-dir', project]);
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.exitCode).toBe(1);
+    expect(summary.experiments).toHaveLength(4);
+    expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
+    expect(r.stderr).toContain('checkout_redesign: [1/3] exposures');
+    expect(r.stderr).toContain('[3/3] sources');
+  });
+
+  it('exits 0 when the selected experiments pass their error checks, and verify accepts the package', async () => {
+    const r = await cli(['run', 'checkout_redesign', '--json', '--quiet', '--project-dir', project]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const dir = JSON.parse(r.stdout).experiments[0].packageDir;
+    const v = await cli(['verify', dir]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^OK /);
+    writeFileSync(join(dir, 'report.md'), `${readFileSync(join(dir, 'report.md'), 'utf8')} `);
+    const bad = await cli(['verify', '--json', dir]);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).packages[0].problems).toContainEqual(expect.objectContaining({ file: 'report.md', kind: 'changed' }));
+  });
+
+  it('exits 2 with a clear message for an unknown target, a missing database, and an invalid spec', async () => {
+    const target = await cli(['run', '--target', 'prod', '--project-dir', project]);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain("unknown target 'prod'");
+
+    const empty = await demoProject({ withData: false });
+    const missing = await cli(['run', '--project-dir', empty]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('target/demo.duckdb does not exist');
+
+    const spec = join(empty, 'specs', 'checkout_redesign.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('primary: order_completed', 'primary: order_complete'));
+    const invalid = await cli(['run', '--json', '--project-dir', empty]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/specs\/checkout_redesign\.yaml:\d+:\d+: error: metrics\.primary: unknown metric 'order_complete'; did you mean 'order_completed'\?/);
+    const json = JSON.parse(invalid.stdout);
+    expect(json.ok).toBe(false);
+    expect(json.diagnostics[0]).toMatchObject({ file: 'specs/checkout_redesign.yaml', field: 'metrics.primary' });
+    expect(existsSync(join(empty, 'reports'))).toBe(false);
+    expect(existsSync(join(empty, 'target', 'compiled'))).toBe(false);
+  });
+
+  it('two concurrent runs of the same experiment write two complete packages', async () => {
+    const [a, b] = await Promise.all([
+      cli(['run', 'homepage_aa', '--json', '--quiet', '--project-dir', project]),
+      cli(['run', 'homepage_aa', '--json', '--quiet', '--project-dir', project]),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const dirs = [a, b].map((r) => JSON.parse(r.stdout).experiments[0].packageDir);
+    expect(dirs[0]).not.toBe(dirs[1]);
+    expect((await cli(['verify', ...dirs])).code).toBe(0);
+    expect(readdirSync(join(project, 'reports', 'homepage_aa')).filter((n) => n.startsWith('.tmp'))).toEqual([]);
+  });
+
+  it('demo builds the warehouse when absent, runs every spec and exits 0', async () => {
+    const fresh = await demoProject({ withData: false });
+    const r = await cli(['demo', '--project-dir', fresh]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('building demo warehouse');
+    expect(r.stdout).toContain('checkout_redesign: SHIP one_page');
+    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']);
+  });
+
+  it('the committed JSON Schemas are the ones the zod schemas generate', async () => {
+    const r = await cli(['schema', '--check']);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
