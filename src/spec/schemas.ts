@@ -30,7 +30,8 @@ const ISO_TS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}
 export const Timestamp = z
   .string()
   .regex(ISO_TS, { message: 'expected an ISO-8601 date or timestamp such as 2026-10-04 or 2026-10-04T00:00:00Z' })
-  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), { message: 'not a real date' });
+  // Only for well-formed text: a malformed one already has its message, and needs just one.
+  .refine((s) => !ISO_TS.test(s) || !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), { message: 'not a real date' });
 
 export const ColumnType = z.enum(['string', 'number', 'boolean', 'timestamp']);
 

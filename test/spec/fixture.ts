@@ -91,23 +91,35 @@ export function diagnosticsOf(root: string, selectors?: string[]): Diagnostic[] 
   throw new Error('expected the project to fail validation');
 }
 
+/** 1-based line and column of every occurrence of `needle` in `text`. */
+export function locateAll(text: string, needle: string): { line: number; column: number }[] {
+  const out: { line: number; column: number }[] = [];
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const before = text.slice(0, at);
+    out.push({ line: before.split('\n').length, column: at - (before.lastIndexOf('\n') + 1) + 1 });
+  }
+  return out;
+}
+
 /**
- * 1-based line and column of `needle` in `text`. The needle must occur exactly once after
- * `after` (or in the whole text), so a test cannot silently match the wrong spot.
+ * 1-based line and column of `needle` in `text`, searching after the end of `after` when given.
+ * The needle must occur exactly once in the searched part, so a test cannot match the wrong spot.
  */
 export function locate(text: string, needle: string, after?: string): { line: number; column: number } {
   let from = 0;
   if (after !== undefined) {
-    from = text.indexOf(after);
-    if (from < 0) throw new Error(`anchor ${JSON.stringify(after)} not in fixture`);
+    const a = text.indexOf(after);
+    if (a < 0) throw new Error(`anchor ${JSON.stringify(after)} not in fixture`);
+    from = a + after.length;
   }
-  const at = text.indexOf(needle, from);
-  if (at < 0) throw new Error(`${JSON.stringify(needle)} not in fixture`);
-  if (text.indexOf(needle, at + 1) >= 0 && after === undefined) throw new Error(`${JSON.stringify(needle)} occurs more than once in fixture`);
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, column };
+  const hits = locateAll(text.slice(from), needle);
+  if (hits.length !== 1) throw new Error(`expected ${JSON.stringify(needle)} exactly once in fixture, found ${hits.length}`);
+  const head = text.slice(0, from);
+  const headLines = head.split('\n');
+  const hit = hits[0];
+  return hit.line === 1
+    ? { line: headLines.length, column: headLines[headLines.length - 1].length + hit.column }
+    : { line: headLines.length - 1 + hit.line, column: hit.column };
 }
 
 /** Replaces exactly one occurrence, failing loudly when the fixture text has drifted. */
