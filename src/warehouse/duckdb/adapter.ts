@@ -32,6 +32,9 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
   if (config.temp_directory !== undefined) options.temp_directory = resolve(projectRoot, config.temp_directory);
   const instance = await DuckDBInstance.create(path, options);
   const connection: DuckDBConnection = await instance.connect();
+  // Literals are UTC wall-clock timestamps; TIMESTAMPTZ columns must compare in UTC too, not in
+  // whatever zone the machine happens to be in.
+  await connection.run("SET TimeZone = 'UTC'");
   return {
     async query(sql, ctx) {
       try {
