@@ -78,6 +78,6 @@ export function loadProjectConfig(root: string): ProjectConfig {
 export function getTarget(config: ProjectConfig, name: string | undefined): Target {
   const wanted = name ?? config.defaultTarget;
   const t = config.targets.get(wanted);
-  if (!t) throw new Error(unknownName('target', wanted, [...config.targets.keys()]) + ` in ${CONFIG_FILE}`);
+  if (!t) throw new Error(unknownName('target', wanted, [...config.targets.keys()], `in ${CONFIG_FILE}`));
   return t;
 }

@@ -33,8 +33,8 @@ export function fieldPath(path: readonly (string | number)[]): string {
 }
 
 /** "unknown metric 'x'; did you mean 'y'?" with the suggestion only when it is plausibly a typo. */
-export function unknownName(kind: string, name: string, known: readonly string[]): string {
-  const base = `unknown ${kind} '${name}'`;
+export function unknownName(kind: string, name: string, known: readonly string[], where = ''): string {
+  const base = `unknown ${kind} '${name}'${where ? ` ${where}` : ''}`;
   if (known.length === 0) return `${base} (none are defined)`;
   const best = closest(name, [...known]);
   const limit = Math.max(2, Math.ceil(name.length / 3));

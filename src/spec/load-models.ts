@@ -71,7 +71,7 @@ export function checkExpression(
     const known = sourceColumns(source);
     for (const col of referencedColumns(expr)) {
       if (!known.includes(col.name)) {
-        out.push(file.diagnosticAt(path, col.offset, `${unknownName('column', col.name, known)} in source '${sourceName}'`));
+        out.push(file.diagnosticAt(path, col.offset, unknownName('column', col.name, known, `in source '${sourceName}'`)));
       }
     }
   }
@@ -107,6 +107,10 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
       }
     }
   }
+
+  // Cross-references are checked only when every file has the right shape: otherwise a definition
+  // dropped from a broken file would come back as a misleading "unknown source" elsewhere.
+  if (diagnostics.length) return { models, diagnostics };
 
   for (const src of raw.sources.values()) {
     const s = src.value;

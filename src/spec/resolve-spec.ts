@@ -1,5 +1,5 @@
 import { CHECKS } from '../../checks/index.js';
-import { unknownName, type Diagnostic } from './diagnostics.js';
+import { fieldPath, unknownName, type Diagnostic } from './diagnostics.js';
 import { durationSeconds, isoUtc } from './duration.js';
 import type { Located, Models } from './load-models.js';
 import { SpecSchema, type SourceInput } from './schemas.js';
@@ -31,7 +31,10 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
 export function resolveSpec(file: YamlFile, models: Models): { experiment?: ResolvedExperiment; diagnostics: Diagnostic[] } {
   if (file.parseErrors.length) return { diagnostics: file.parseErrors };
   const parsed = SpecSchema.safeParse(file.data ?? {});
-  if (!parsed.success) return { diagnostics: zodDiagnostics(file, parsed.error.issues, file.data) };
+  if (!parsed.success) {
+    const shape = zodDiagnostics(file, parsed.error.issues, file.data);
+    return { diagnostics: [...shape, ...referenceDiagnostics(file, file.data, models, new Set(shape.map((d) => d.field)))] };
+  }
   const spec = parsed.data;
   const out: Diagnostic[] = [];
   const sourceNames = [...models.sources.keys()];
@@ -128,7 +131,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   // Dimensions come from the exposure source, valued at first exposure.
   spec.dimensions.forEach((d, i) => {
     if (exposure && !exposure.value.dimensions.includes(d)) {
-      out.push(file.diagnostic(['dimensions', i], `${unknownName('dimension', d, exposure.value.dimensions)} of source '${exposure.name}'`));
+      out.push(file.diagnostic(['dimensions', i], unknownName('dimension', d, exposure.value.dimensions, `of source '${exposure.name}'`)));
     }
   });
 
@@ -166,4 +169,26 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       modelTexts: Object.fromEntries(models.files.filter((f) => usedModelFiles.has(f.file)).map((f) => [f.file, f.text])),
     },
   };
+}
+
+/**
+ * Name references checked on the raw data of a spec that failed its shape check, so one pass shows
+ * every problem of the file: a typo in a metric name is not hidden by a wrong type elsewhere.
+ */
+function referenceDiagnostics(file: YamlFile, data: unknown, models: Models, skip: Set<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const d = (data ?? {}) as Record<string, unknown>;
+  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const check = (path: (string | number)[], value: unknown, kind: string, known: Map<string, unknown>) => {
+    if (typeof value !== 'string' || known.has(value) || skip.has(fieldPath(path))) return;
+    out.push(file.diagnostic(path, unknownName(kind, value, [...known.keys()])));
+  };
+  check(['exposure', 'source'], obj(d.exposure).source, 'source', models.sources);
+  list(obj(d.audience).exclude).forEach((v, i) => check(['audience', 'exclude', i], v, 'filter', models.filters));
+  const metrics = obj(d.metrics);
+  check(['metrics', 'primary'], metrics.primary, 'metric', models.metrics);
+  list(metrics.secondary).forEach((v, i) => check(['metrics', 'secondary', i], v, 'metric', models.metrics));
+  list(metrics.guardrails).forEach((g, i) => check(['metrics', 'guardrails', i, 'metric'], obj(g).metric, 'metric', models.metrics));
+  return out;
 }

@@ -194,7 +194,7 @@ describe('references between specs and models', () => {
     expect(d).toMatchObject({
       field: 'dimensions[1]',
       ...locate(spec, 'device_id'),
-      message: "unknown dimension 'device_id' (known: country) of source 'exposures'",
+      message: "unknown dimension 'device_id' of source 'exposures' (known: country)",
     });
   });
 
@@ -237,7 +237,7 @@ describe('expressions in models', () => {
         file: join('models', 'metrics.yaml'),
         ...locate(models['metrics.yaml'], 'evnt_name'),
         field: 'metrics.bad.filter',
-        message: "unknown column 'evnt_name'; did you mean 'event_name'? in source 'web_events'",
+        message: "unknown column 'evnt_name' in source 'web_events'; did you mean 'event_name'?",
       },
     ]);
   });
@@ -486,6 +486,26 @@ describe('every problem at once', () => {
     expect(diags.map((d) => d.field).sort()).toEqual(['alpah', 'id', 'start', 'variants[0].weight']);
     expect(only(diags, 'start')).toMatchObject({ ...locate(spec, 'yesterday') });
     expect(only(diags, 'start').message).toMatch(/^expected an ISO-8601 date or timestamp/);
+  });
+
+  it('reports unknown names alongside shape problems of the same spec', () => {
+    let spec = replaceOnce(BASE_SPEC, '{ key: a, weight: 0.5 }', '{ key: a, weight: "half" }');
+    spec = replaceOnce(spec, 'primary: order_completed', 'primary: order_complete');
+    spec += 'audience: { exclude: [internal_trafic] }\n';
+    const diags = specDiagnostics(spec);
+    expect(diags.map((d) => d.field).sort()).toEqual(['audience.exclude[0]', 'metrics.primary', 'variants[0].weight']);
+    expect(only(diags, 'metrics.primary')).toMatchObject({
+      ...locate(spec, 'order_complete'),
+      message: "unknown metric 'order_complete'; did you mean 'order_completed'?",
+    });
+  });
+
+  it('does not add follow-on "unknown source" errors when a models file has the wrong shape', () => {
+    const broken = SOURCES.replace('table: main.web_events', 'table: 42');
+    const diags = specDiagnostics(BASE_SPEC, minimalModels({ 'sources.yaml': broken }));
+    expect(diags.length).toBeGreaterThan(0);
+    expect(diags.every((d) => d.file === join('models', 'sources.yaml')), JSON.stringify(diags)).toBe(true);
+    expect(diags.some((d) => d.message.startsWith('unknown source'))).toBe(false);
   });
 
   it('reports problems of every spec file, not just the first', () => {
