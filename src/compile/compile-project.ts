@@ -5,7 +5,6 @@ import { loadExperiments } from '../spec/load-project.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import { writeDirectoryAtomically, writeFileAtomically } from '../util/atomic-write.js';
-import { readFileSync } from 'node:fs';
 import { getWarehouse } from '../warehouse/registry.js';
 import { COMPILED_DIR, COMPILE_MANIFEST, COMPILE_MANIFEST_SCHEMA_VERSION } from './artifacts.js';
 import { compileExperiment, type CompiledExperiment } from './compile-experiment.js';
@@ -35,7 +34,6 @@ export function compileProject(config: ProjectConfig, target: Target, selectors:
   const renderer = createSqlRenderer(TEMPLATES_DIR, warehouse.name, warehouse.dialect, PACKAGE_ROOT);
   const compiled = experiments.map((e) => compileExperiment(e, asOf, warehouse.dialect, renderer));
 
-  const fileDigest = (rel: string) => sha256(readFileSync(join(PACKAGE_ROOT, rel)));
   const manifest: CompileManifest = {
     schemaVersion: COMPILE_MANIFEST_SCHEMA_VERSION,
     toolVersion: TOOL_VERSION,
@@ -44,7 +42,7 @@ export function compileProject(config: ProjectConfig, target: Target, selectors:
     inputs: {
       specs: sortedRecord(experiments.map((e) => [e.specFile, sha256(e.specText)])),
       models: sortedRecord([...new Map(experiments.flatMap((e) => Object.entries(e.modelTexts))).entries()].map(([f, text]) => [f, sha256(text)])),
-      templates: sortedRecord([...new Set(renderer.files)].map((f) => [f, fileDigest(f)])),
+      templates: sortedRecord([...renderer.files.entries()]),
     },
     experiments: Object.fromEntries(
       compiled.map((c, i) => [c.experimentId, { spec: experiments[i].specFile, files: sortedRecord(c.steps.map((s) => [s.file, sha256(s.sql)])) }]),

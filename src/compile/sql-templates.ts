@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
+import { sha256 } from '../util/digest.js';
 import type { Dialect } from '../warehouse/types.js';
 import { SqlFragment } from './sql-fragment.js';
 
@@ -45,8 +46,8 @@ function lint(ast: AstNode, file: string): string[] {
 
 export interface SqlRenderer {
   render(step: string, context: object): string;
-  /** Project-relative paths of every template file this renderer read, for manifests. */
-  files: string[];
+  /** SHA-256 of every template file this renderer read, by path relative to the package root. */
+  files: Map<string, string>;
 }
 
 /**
@@ -79,14 +80,15 @@ export function createSqlRenderer(templatesDir: string, warehouse: string, diale
     eq: (a: unknown, b: unknown) => a === b,
   });
 
-  const files: string[] = [];
+  const files = new Map<string, string>();
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   const load = (path: string): HandlebarsTemplateDelegate => {
     const rel = relative(projectRoot, path);
+    const raw = readFileSync(path, 'utf8');
+    files.set(rel, sha256(raw));
     // A partial's final newline would land before whatever follows its call (`{{> x}},`).
-    const text = readFileSync(path, 'utf8').replace(/\n$/, '');
+    const text = raw.replace(/\n$/, '');
     const partials = lint(hb.parse(text) as unknown as AstNode, rel);
-    files.push(rel);
     for (const p of partials) registerPartial(p);
     return hb.compile(text, { noEscape: true, strict: true, preventIndent: true });
   };

@@ -256,7 +256,7 @@ describe('SQL template linter', () => {
     const renderer = createSqlRenderer(dir, 'duckdb', duckdb.dialect, root);
     const sql = renderer.render('ok', { t: 'main.t', key: "it's" });
     expect(sql).toBe(`SELECT duckdb_pick, default_fallback FROM "main"."t" WHERE k = 'it''s'`);
-    expect(new Set(renderer.files)).toEqual(
+    expect(new Set(renderer.files.keys())).toEqual(
       new Set([join('templates', 'sql', 'steps', 'ok.sql.hbs'), join('templates', 'sql', 'duckdb', 'pick.sql.hbs'), join('templates', 'sql', 'default', 'fallback.sql.hbs')]),
     );
   });
