@@ -38,6 +38,4 @@ export function defineCheck<S extends z.ZodObject>(def: CheckDefinition<S>): Che
   return def;
 }
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { count as formatCount } from '../src/util/format.js';

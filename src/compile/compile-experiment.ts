@@ -1,6 +1,6 @@
 import { renderExpression, type Expr } from '../expr/index.js';
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
-import type { Dialect } from '../warehouse/types.js';
+import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
 import { STEPS, type StepName } from './artifacts.js';
 import { SqlFragment } from './sql-fragment.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -33,7 +33,7 @@ const addSeconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 10
 function expressionSql(e: Expr, alias: string, dialect: Dialect): SqlFragment {
   return new SqlFragment(
     renderExpression(e, {
-      column: (name) => `${dialect.quoteIdentifier(alias)}.${dialect.quoteIdentifier(name)}`,
+      column: (name) => qualifiedColumn(dialect, alias, name),
       stringLiteral: dialect.stringLiteral,
       numberLiteral: dialect.numberLiteral,
       booleanLiteral: dialect.booleanLiteral,

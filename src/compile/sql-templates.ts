@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import { sha256 } from '../util/digest.js';
-import type { Dialect } from '../warehouse/types.js';
+import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
 import { SqlFragment } from './sql-fragment.js';
 
 type AstNode = { type: string; [k: string]: unknown };
@@ -63,7 +63,7 @@ export function createSqlRenderer(templatesDir: string, warehouse: string, diale
   };
   hb.registerHelper({
     ident: (name: unknown) => frag(dialect.quoteIdentifier(str(name, 'ident'))),
-    col: (alias: unknown, name: unknown) => frag(`${dialect.quoteIdentifier(str(alias, 'col'))}.${dialect.quoteIdentifier(str(name, 'col'))}`),
+    col: (alias: unknown, name: unknown) => frag(qualifiedColumn(dialect, str(alias, 'col'), str(name, 'col'))),
     table: (ref: unknown) => frag(dialect.quoteTable(str(ref, 'table'))),
     lit: (v: unknown) => frag(dialect.stringLiteral(str(v, 'lit'))),
     ts: (v: unknown) => frag(dialect.timestampLiteral(str(v, 'ts'))),

@@ -2,17 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Results } from '../run/results.js';
+import { count, fmt, pct, pval, signedPct } from '../util/format.js';
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
-const fmt = (x: number) => {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 0.001 || a >= 1e6)) return x.toExponential(3);
-  return x.toLocaleString('en-US', { maximumSignificantDigits: 4, minimumSignificantDigits: 1 });
-};
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const signedPct = (x: number) => `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-const pval = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 // Markdown table cells: a pipe or a line break would end the cell; `<x` would open an HTML tag.
 const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 

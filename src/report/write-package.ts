@@ -52,7 +52,7 @@ export function writePackage(opts: {
   for (const m of experiment.modelFiles) files.set(`${PACKAGE_FILES.modelsDir}/${basename(m)}`, experiment.modelTexts[m]);
 
   const digests = Object.fromEntries([...files.entries()].map(([p, c]) => [p, sha256(c)] as const).sort(([a], [b]) => a.localeCompare(b)));
-  const pick = (r: Record<string, string>, keys: string[]) => Object.fromEntries(keys.sort().map((k) => [k, r[k]]));
+  const pick = (r: Record<string, string>, keys: string[]) => Object.fromEntries([...keys].sort().map((k) => [k, r[k]]));
   const manifest: PackageManifest = {
     schemaVersion: PACKAGE_MANIFEST_SCHEMA_VERSION,
     tool: results.tool,

@@ -1,8 +1,7 @@
 import type { ResolvedExperiment } from '../spec/types.js';
+import { pct, pval, signedPct } from '../util/format.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-const pv = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /**
  * The spec's decision policy, in order of precedence: a failed error-severity check forces rerun;
@@ -25,7 +24,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
       if (c.relative.ok && c.relative.pValue < exp.alpha && harm > (m.maxRelativeHarm ?? 0)) {
         breaches.push({
           code: 'GUARDRAIL_BREACHED',
-          message: `Guardrail ${m.name} got worse in ${c.variant}: ${pct(c.relative.lift)} (${pv(c.relative.pValue)}), beyond the tolerated ${((m.maxRelativeHarm ?? 0) * 100).toFixed(1)}%.`,
+          message: `Guardrail ${m.name} got worse in ${c.variant}: ${signedPct(c.relative.lift)} (${pval(c.relative.pValue)}), beyond the tolerated ${pct(m.maxRelativeHarm ?? 0)}.`,
         });
       }
     }
@@ -44,7 +43,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
     return {
       recommendation: 'ship',
       variant: w.variant,
-      reasons: [{ code: 'PRIMARY_WIN', message: `${w.variant} improves ${primary.name} by ${pct(w.relative.lift)} (${pv(w.relative.pValue)}), at least the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%, and no guardrail was breached.` }],
+      reasons: [{ code: 'PRIMARY_WIN', message: `${w.variant} improves ${primary.name} by ${signedPct(w.relative.lift)} (${pval(w.relative.pValue)}), at least the required ${pct(exp.decision.minRelativeLift)}, and no guardrail was breached.` }],
     };
   }
   const losers = significant.filter((c) => !better(c.relative.lift));
@@ -52,7 +51,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
     return {
       recommendation: 'stop',
       variant: null,
-      reasons: losers.map((c) => ({ code: 'PRIMARY_LOSS', message: `${c.variant} makes ${primary.name} worse: ${pct(c.relative.lift)} (${pv(c.relative.pValue)}).` })),
+      reasons: losers.map((c) => ({ code: 'PRIMARY_LOSS', message: `${c.variant} makes ${primary.name} worse: ${signedPct(c.relative.lift)} (${pval(c.relative.pValue)}).` })),
     };
   }
   const notOk = primary.comparisons.filter((c) => !c.relative.ok);
@@ -65,8 +64,8 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
         message:
           notOk.length > 0
             ? `The lift on ${primary.name} cannot be estimated yet: ${notOk.map((c) => c.relative.message).join('; ')}.`
-            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${pct(c.relative.lift)}, ${pv(c.relative.pValue)}`).join('; ')})` +
-              (exp.decision.minRelativeLift > 0 ? `, or by the required ${(exp.decision.minRelativeLift * 100).toFixed(1)}%.` : '.'),
+            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${signedPct(c.relative.lift)}, ${pval(c.relative.pValue)}`).join('; ')})` +
+              (exp.decision.minRelativeLift > 0 ? `, or by the required ${pct(exp.decision.minRelativeLift)}.` : '.'),
       },
     ],
   };

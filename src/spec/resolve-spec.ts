@@ -36,16 +36,13 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
     return { diagnostics: [...shape, ...referenceDiagnostics(file, file.data, models, new Set(shape.map((d) => d.field)))] };
   }
   const spec = parsed.data;
-  const out: Diagnostic[] = [];
-  const sourceNames = [...models.sources.keys()];
+  // Unknown names are reported once, here; the resolution below skips what is missing.
+  const out: Diagnostic[] = referenceDiagnostics(file, file.data, models, new Set());
   const usedModelFiles = new Set<string>();
 
   const needSource = (name: string, path: (string | number)[], why: string): Located<SourceInput> | undefined => {
     const src = models.sources.get(name);
-    if (!src) {
-      out.push(file.diagnostic(path, unknownName('source', name, sourceNames)));
-      return undefined;
-    }
+    if (!src) return undefined;
     usedModelFiles.add(src.file.file);
     if (!(spec.unit in src.value.units)) {
       out.push(file.diagnostic(path, `source '${name}' (${why}) has no id column for unit '${spec.unit}' (it has: ${Object.keys(src.value.units).join(', ')})`));
@@ -82,10 +79,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   // Audience exclusions.
   const exclusions = (spec.audience?.exclude ?? []).flatMap((name, i) => {
     const f = models.filters.get(name);
-    if (!f) {
-      out.push(file.diagnostic(['audience', 'exclude', i], unknownName('filter', name, [...models.filters.keys()])));
-      return [];
-    }
+    if (!f) return [];
     usedModelFiles.add(f.file.file);
     const src = needSource(f.value.source, ['audience', 'exclude', i], `filter '${name}'`);
     return src ? [{ name, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
@@ -101,10 +95,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   const roleOf = new Map<string, string>();
   for (const r of roles) {
     const m = models.metrics.get(r.name);
-    if (!m) {
-      out.push(file.diagnostic(r.path, unknownName('metric', r.name, [...models.metrics.keys()])));
-      continue;
-    }
+    if (!m) continue;
     if (roleOf.has(r.name)) {
       out.push(file.diagnostic(r.path, `metric '${r.name}' is already listed as ${roleOf.get(r.name)}`));
       continue;
@@ -172,8 +163,9 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
 }
 
 /**
- * Name references checked on the raw data of a spec that failed its shape check, so one pass shows
- * every problem of the file: a typo in a metric name is not hidden by a wrong type elsewhere.
+ * Unknown source, filter and metric names, checked on the raw data so that a spec failing its shape
+ * check still shows them: a typo in a metric name is not hidden by a wrong type elsewhere. Fields
+ * in `skip` already have a diagnostic.
  */
 function referenceDiagnostics(file: YamlFile, data: unknown, models: Models, skip: Set<string>): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -20,6 +20,11 @@ export interface Dialect {
   booleanLiteral(value: boolean): string;
 }
 
+/** `alias.column`, each part quoted: the one way compiled SQL names a column. */
+export function qualifiedColumn(dialect: Dialect, alias: string, column: string): string {
+  return `${dialect.quoteIdentifier(alias)}.${dialect.quoteIdentifier(column)}`;
+}
+
 export interface QueryContext {
   experiment: string;
   step: string;
