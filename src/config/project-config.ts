@@ -22,7 +22,39 @@ const ConfigSchema = z
 export interface Target {
   name: string;
   type: string;
+  /** Non-secret settings, `${ENV_VAR}` references already replaced. */
   settings: Record<string, unknown>;
+  /** `${ENV_VAR}` references whose variable is unset: an error only when this target is used. */
+  unsetVariables: Diagnostic[];
+}
+
+/**
+ * Replaces `${NAME}` in every string setting with the environment variable's value. Unset variables
+ * are collected (with the setting's position) instead of failing, so that a target nobody uses
+ * never stops a run; `$${` escapes a literal `${`.
+ */
+function interpolate(
+  value: unknown,
+  path: (string | number)[],
+  env: NodeJS.ProcessEnv,
+  unset: { path: (string | number)[]; variable: string }[],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escape: string, name: string) => {
+      if (escape) return whole.slice(1);
+      const v = env[name];
+      if (v === undefined) {
+        unset.push({ path, variable: name });
+        return whole;
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, unset));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], env, unset)]));
+  }
+  return value;
 }
 
 export interface ProjectConfig {
@@ -35,7 +67,7 @@ export interface ProjectConfig {
 }
 
 /** Reads exptrack.yaml; each target's settings are checked by its warehouse's own schema. */
-export function loadProjectConfig(root: string): ProjectConfig {
+export function loadProjectConfig(root: string, env: NodeJS.ProcessEnv = process.env): ProjectConfig {
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) {
     throw new ValidationError([{ file: CONFIG_FILE, line: 1, column: 1, field: '', message: `no ${CONFIG_FILE} in ${root} (run exptrack from the project root or pass --project-dir)` }]);
@@ -47,7 +79,9 @@ export function loadProjectConfig(root: string): ProjectConfig {
   const out: Diagnostic[] = [];
   const targets = new Map<string, Target>();
   for (const [name, raw] of Object.entries(parsed.data.targets)) {
-    const { type, ...settings } = raw;
+    const { type, ...rawSettings } = raw;
+    const unset: { path: (string | number)[]; variable: string }[] = [];
+    const settings = interpolate(rawSettings, [], env, unset) as Record<string, unknown>;
     if (!warehouseNames().includes(type)) {
       out.push(file.diagnostic(['targets', name, 'type'], unknownName('warehouse', type, warehouseNames())));
       continue;
@@ -59,7 +93,14 @@ export function loadProjectConfig(root: string): ProjectConfig {
       );
       continue;
     }
-    targets.set(name, { name, type, settings: checked.data });
+    targets.set(name, {
+      name,
+      type,
+      settings: checked.data,
+      unsetVariables: unset.map((u) =>
+        file.diagnostic(['targets', name, ...u.path], `environment variable ${u.variable} is not set (target '${name}' reads it)`),
+      ),
+    });
   }
   if (!parsed.data.targets[parsed.data.default_target]) {
     out.push(file.diagnostic(['default_target'], unknownName('target', parsed.data.default_target, Object.keys(parsed.data.targets))));
@@ -79,5 +120,6 @@ export function getTarget(config: ProjectConfig, name: string | undefined): Targ
   const wanted = name ?? config.defaultTarget;
   const t = config.targets.get(wanted);
   if (!t) throw new Error(unknownName('target', wanted, [...config.targets.keys()], `in ${CONFIG_FILE}`));
+  if (t.unsetVariables.length) throw new ValidationError(t.unsetVariables);
   return t;
 }

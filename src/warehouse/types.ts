@@ -28,10 +28,25 @@ export function qualifiedColumn(dialect: Dialect, alias: string, column: string)
 export interface QueryContext {
   experiment: string;
   step: string;
+  /** Aborted on Ctrl-C (or by the caller): the adapter cancels the warehouse job and throws a 'cancelled' WarehouseError. */
+  signal?: AbortSignal;
+}
+
+/** What a dry run says a query would cost, when the warehouse can tell before running it. */
+export interface Estimate {
+  /** Bytes the query would scan (BigQuery: totalBytesProcessed). */
+  bytes: number;
 }
 
 export interface Adapter {
+  /**
+   * Runs one query and returns normalized rows. Applies the target's own per-query timeout,
+   * cancels the job on timeout or abort, retries transient failures without running a job twice,
+   * and throws only WarehouseError.
+   */
   query(sql: string, ctx: QueryContext): Promise<Row[]>;
+  /** Dry run: what the query would scan. Absent when the warehouse cannot tell. */
+  estimate?(sql: string, ctx: QueryContext): Promise<Estimate>;
   close(): Promise<void>;
 }
 
@@ -45,10 +60,30 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
   createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string }): Promise<Adapter>;
 }
 
+/** Why a warehouse call failed, for messages, exit codes and --json. */
+export type WarehouseErrorKind =
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'quota'
+  | 'bytes_limit'
+  | 'timeout'
+  | 'cancelled'
+  | 'connection'
+  | 'syntax'
+  | 'config'
+  | 'other';
+
 /** A warehouse failure, named by target and step, safe to print (no secrets). */
 export class WarehouseError extends Error {
-  constructor(message: string, readonly ctx: QueryContext & { target: string }) {
+  readonly kind: WarehouseErrorKind;
+  constructor(
+    message: string,
+    readonly ctx: { target: string; experiment: string; step: string },
+    kind: WarehouseErrorKind = 'other',
+  ) {
     super(`${ctx.target}: ${ctx.experiment} ${ctx.step}: ${message}`);
     this.name = 'WarehouseError';
+    this.kind = kind;
   }
 }
