@@ -2,6 +2,7 @@ import { renderExpression, type Expr } from '../expr/index.js';
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
 import { STEPS, type StepName } from './artifacts.js';
+import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { SqlFragment } from './sql-fragment.js';
 import type { SqlRenderer } from './sql-templates.js';
 
@@ -11,9 +12,12 @@ export interface CompiledStep {
   sql: string;
 }
 
+/** Dimension values outside the top N (by units) are grouped under this label. */
+export const OTHER_DIMENSION_VALUE = '(other)';
+
 /** How to read the metrics step's wide rows back into metrics and dimensions. */
 export interface ResultLayout {
-  metrics: { name: string; sumAlias: string; sumSquaresAlias: string }[];
+  metrics: MetricLayout[];
   dimensions: { name: string; alias: string; groupingAlias: string }[];
 }
 
@@ -28,7 +32,6 @@ export interface CompiledExperiment {
 export class CompileError extends Error {}
 
 const minIso = (a: string, b: string) => (a < b ? a : b);
-const addSeconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
 
 function expressionSql(e: Expr, alias: string, dialect: Dialect): SqlFragment {
   return new SqlFragment(
@@ -51,51 +54,19 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   const exposureEnd = exp.end === null ? asOf : minIso(exp.end, asOf);
   const bounds = { start: exp.start, exposureEnd, asOf };
 
-  const dimensions = exp.dimensions.map((name, i) => ({ name, column: name, alias: `dim_${i + 1}`, groupingAlias: `dim_${i + 1}_grouping` }));
-
-  // One pass per source: all metrics reading the same table share one scan.
-  const bySource = new Map<string, { source: ResolvedSource; metrics: (typeof exp.metrics)[number][] }>();
-  for (const m of exp.metrics) {
-    const entry = bySource.get(m.source.name) ?? { source: m.source, metrics: [] };
-    entry.metrics.push(m);
-    bySource.set(m.source.name, entry);
-  }
-  let metricIndex = 0;
-  const layoutMetrics: ResultLayout['metrics'] = [];
-  const metricSources = [...bySource.values()].map(({ source, metrics }, i) => {
-    const alias = `s${i + 1}`;
-    // The scan ends where the last window can end, never after as-of: a warehouse can prune partitions.
-    const open = metrics.some((m) => m.windowDurationSeconds === null);
-    const longest = Math.max(...metrics.map((m) => m.windowDelaySeconds + (m.windowDurationSeconds ?? 0)));
-    const scanEnd = open ? asOf : minIso(addSeconds(exposureEnd, longest), asOf);
-    return {
-      cte: `source_${i + 1}_units`,
-      alias,
-      table: source.table,
-      unitColumn: source.unitColumn,
-      timestamp: source.timestamp,
-      scanEnd,
-      metrics: metrics.map((m) => {
-        metricIndex += 1;
-        const column = `m_${metricIndex}`;
-        layoutMetrics.push({ name: m.name, sumAlias: `${column}_sum`, sumSquaresAlias: `${column}_sum_squares` });
-        return {
-          name: m.name,
-          kind: m.kind,
-          column,
-          sourceAlias: alias,
-          sourceTimestamp: source.timestamp,
-          delaySeconds: m.windowDelaySeconds,
-          windowEndSeconds: m.windowDurationSeconds === null ? null : m.windowDelaySeconds + m.windowDurationSeconds,
-          filter: m.filter ? expressionSql(m.filter, alias, dialect) : null,
-          value: m.value ? expressionSql(m.value, alias, dialect) : null,
-        };
-      }),
-    };
-  });
+  const dimensions = exp.dimensions.map((name, i) => ({
+    name,
+    column: name,
+    alias: `dim_${i + 1}`,
+    groupingAlias: `dim_${i + 1}_grouping`,
+    topCte: `dim_${i + 1}_top`,
+    topAlias: `t${i + 1}`,
+  }));
+  const plan = planMetrics(exp, bounds, (e, alias) => expressionSql(e, alias, dialect));
 
   const sourceList = new Map<string, ResolvedSource>();
-  for (const s of [exp.exposure.source, ...exp.metrics.map((m) => m.source), ...exp.exclusions.map((x) => x.source)]) {
+  const components = exp.metrics.flatMap((m) => (m.denominator ? [m.numerator, m.denominator] : [m.numerator]));
+  for (const s of [exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source)]) {
     if (!sourceList.has(s.name)) sourceList.set(s.name, s);
   }
 
@@ -120,8 +91,12 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
       where: expressionSql(x.where, 'f', dialect),
     })),
     dimensions,
-    metricSources,
-    metrics: metricSources.flatMap((s) => s.metrics).map((m) => ({ column: m.column, sumAlias: `${m.column}_sum`, sumSquaresAlias: `${m.column}_sum_squares` })),
+    dimensionValues: exp.analysis.dimensionValues,
+    otherLabel: OTHER_DIMENSION_VALUE,
+    metricSources: plan.metricSources,
+    unitColumns: plan.columns,
+    caps: plan.caps,
+    aggregates: plan.aggregates,
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
@@ -131,7 +106,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     asOf,
     bounds,
     steps,
-    layout: { metrics: layoutMetrics, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
 }
 

@@ -1,12 +1,12 @@
 import { CHECKS, type CheckInputs } from '../../checks/index.js';
 import type { CompiledExperiment } from '../compile/compile-experiment.js';
 import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
-import { armMoments, compareArms, type ArmSums } from '../stats/index.js';
-import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
+import type { ResolvedExperiment } from '../spec/types.js';
+import { metricResults } from './analyze-metrics.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
-import type { ArmResult, CheckResult, ComparisonResult, MetricResult, Results } from './results.js';
+import type { CheckResult, Results } from './results.js';
 
 const HOUR = 3_600_000;
 const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));
@@ -16,24 +16,6 @@ const NULL_DIMENSION = '(null)';
 /** Sorts rows by their canonical JSON so the data digest does not depend on row order. */
 function canonicalRows(rows: Row[]): Row[] {
   return rows.map((r) => ({ row: r, key: canonicalJson(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.row);
-}
-
-function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, byVariant: Map<string, ArmSums>): { arms: ArmResult[]; comparisons: ComparisonResult[] } {
-  const kind = m.kind === 'proportion' ? 'proportion' : 'mean';
-  const sums = (key: string): ArmSums => byVariant.get(key) ?? { n: 0, sum: 0, sumSquares: 0 };
-  const arms = exp.variants.map((v) => {
-    const s = sums(v.key);
-    const mo = armMoments(kind, s);
-    return { variant: v.key, n: s.n, sum: s.sum, sumSquares: s.sumSquares, mean: mo.mean, variance: mo.variance };
-  });
-  const control = sums(exp.controlKey);
-  const comparisons = exp.variants
-    .filter((v) => !v.isControl)
-    .map((v) => {
-      const c = compareArms(kind, control, sums(v.key), exp.alpha);
-      return { variant: v.key, absolute: c.absolute, relative: c.relative };
-    });
-  return { arms, comparisons };
 }
 
 export type RunInfo = Results['run'];
@@ -88,29 +70,13 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
   const metricRows = sorted.metrics ?? [];
   const dims = compiled.layout.dimensions;
   const overall = metricRows.filter((r) => dims.every((d) => num(r[d.groupingAlias]) === 1));
-  const metrics: MetricResult[] = exp.metrics.map((m) => {
-    const col = compiled.layout.metrics.find((x) => x.name === m.name)!;
-    const sumsOf = (rows: Row[]) => new Map(rows.map((r) => [String(r.variant), { n: num(r.units), sum: num(r[col.sumAlias]), sumSquares: num(r[col.sumSquaresAlias]) }]));
-    const dimensions = dims.flatMap((d) => {
-      const rows = metricRows.filter((r) => num(r[d.groupingAlias]) === 0);
-      const values = [...new Set(rows.map((r) => str(r[d.alias]) ?? NULL_DIMENSION))].sort();
-      return values.map((value) => ({
-        dimension: d.name,
-        value,
-        ...armsAndComparisons(exp, m, sumsOf(rows.filter((r) => (str(r[d.alias]) ?? NULL_DIMENSION) === value))),
-      }));
-    });
-    return {
-      name: m.name,
-      description: m.description,
-      kind: m.kind,
-      role: m.role,
-      higherIsBetter: m.higherIsBetter,
-      maxRelativeHarm: m.maxRelativeHarm,
-      ...armsAndComparisons(exp, m, sumsOf(overall)),
-      dimensions,
-    };
+  const byDimension = dims.flatMap((d) => {
+    const rows = metricRows.filter((r) => num(r[d.groupingAlias]) === 0);
+    const valueOf = (r: Row) => str(r[d.alias]) ?? NULL_DIMENSION;
+    const values = [...new Set(rows.map(valueOf))].sort();
+    return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
+  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
 
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -128,6 +94,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
       variants: exp.variants,
       alpha: exp.alpha,
       dimensions: exp.dimensions,
+      analysis: exp.analysis,
       decisionPolicy: exp.decision,
       specFile: exp.specFile,
     },

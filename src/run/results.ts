@@ -1,5 +1,5 @@
-import type { Comparison } from '../stats/index.js';
-import type { MetricKind, MetricRole } from '../spec/types.js';
+import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
+import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
 
 /** results.json: every number of one run, and the only input of the report. */
@@ -18,6 +18,7 @@ export interface Results {
     control: string;
     variants: { key: string; weight: number; isControl: boolean }[];
     alpha: number;
+    analysis: AnalysisSettings;
     dimensions: string[];
     decisionPolicy: { minRelativeLift: number; whenInconclusive: 'iterate' | 'stop' };
     specFile: string;
@@ -54,16 +55,38 @@ export interface CheckResult {
 export interface ArmResult {
   variant: string;
   n: number;
+  /** Sum and sum of squares of the metric's per-unit value (a ratio's numerator). */
   sum: number;
   sumSquares: number;
+  /** The metric's mean (a ratio: sum of numerator over sum of denominator) and per-unit variance. */
   mean: number;
   variance: number;
+  /** Every sufficient statistic the warehouse returned for this arm. */
+  stats: ArmSufficientStats;
 }
+
+/** A lift, with the multiple-testing adjustment when its metric belongs to a corrected family. */
+export type CorrectedEstimate = EffectEstimate & { pValueAdjusted?: number; ciAdjusted?: EffectEstimate['ci'] };
 
 export interface ComparisonResult {
   variant: string;
-  absolute: Comparison['absolute'];
-  relative: Comparison['relative'];
+  absolute: EffectEstimate;
+  relative: CorrectedEstimate;
+  /** CUPED: theta and the variance reduction achieved; null when not applied. */
+  cuped: TreatmentComparison['cuped'];
+  /** Bayesian readout on the relative lift. */
+  bayesian: BayesianEstimate;
+}
+
+/** Which method produced a metric's numbers (the report's methodology section reads this). */
+export interface MetricMethod {
+  test: 'welch-t' | 'paired-t';
+  sides: 'two-sided' | 'greater' | 'less';
+  sequential: { tuning: number } | null;
+  cuped: { lookbackSeconds: number } | null;
+  capping: { numerator: Capping | null; denominator: Capping | null } | null;
+  prior: AnalysisSettings['prior'];
+  correction: AnalysisSettings['correction'];
 }
 
 export interface MetricResult {
@@ -73,8 +96,13 @@ export interface MetricResult {
   role: MetricRole;
   higherIsBetter: boolean;
   maxRelativeHarm: number | null;
+  method: MetricMethod;
+  /** Caps applied, per quantity (y: value or numerator, d: denominator, x/e: their pre-exposure values). */
+  caps: Record<string, number | null>;
   arms: ArmResult[];
   comparisons: ComparisonResult[];
+  /** Paired metrics: the test on per-unit differences, per arm. */
+  paired: { variant: string; difference: EffectEstimate }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
 }
 

@@ -16,6 +16,7 @@ export interface Located<T> {
 
 export interface LoadedMetric extends Located<MetricInput> {
   valueExpr: Expr | null;
+  baselineExpr: Expr | null;
   filterExpr: Expr | null;
 }
 export interface LoadedFilter extends Located<FilterInput> {
@@ -126,17 +127,56 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
 
   const sourceNames = [...raw.sources.keys()];
   for (const m of raw.metrics.values()) {
-    const source = raw.sources.get(m.value.source);
-    if (!source) diagnostics.push(m.file.diagnostic([...m.path, 'source'], unknownName('source', m.value.source, sourceNames)));
-    if (m.value.type === 'mean' && m.value.value === undefined) {
-      diagnostics.push(m.file.diagnostic(m.path, "a mean metric needs a value expression (for example value: amount)"));
+    const t = m.value.type;
+    const at = (field: string) => [...m.path, field];
+    const notFor = (field: keyof MetricInput, why: string) => {
+      if (m.value[field] !== undefined) diagnostics.push(m.file.diagnostic(at(field), why));
+    };
+    let source: Located<SourceInput> | undefined;
+    if (t === 'ratio') {
+      for (const f of ['source', 'value', 'baseline', 'filter', 'window', 'capping'] as const) {
+        notFor(f, `a ratio metric takes ${f} from its numerator and denominator metrics; set it there`);
+      }
+      for (const part of ['numerator', 'denominator'] as const) {
+        const name = m.value[part];
+        if (name === undefined) {
+          diagnostics.push(m.file.diagnostic(m.path, `a ratio metric needs a ${part} (the name of a proportion, mean or count metric)`));
+          continue;
+        }
+        const target = raw.metrics.get(name);
+        if (!target) diagnostics.push(m.file.diagnostic(at(part), unknownName('metric', name, [...raw.metrics.keys()])));
+        else if (target.value.type === 'ratio' || target.value.type === 'paired') {
+          diagnostics.push(m.file.diagnostic(at(part), `${part} '${name}' is a ${target.value.type} metric; use a proportion, mean or count metric`));
+        }
+      }
+    } else {
+      notFor('numerator', 'numerator is only used by ratio metrics');
+      notFor('denominator', 'denominator is only used by ratio metrics');
+      if (m.value.source === undefined) diagnostics.push(m.file.diagnostic(m.path, `a ${t} metric needs a source`));
+      else {
+        source = raw.sources.get(m.value.source);
+        if (!source) diagnostics.push(m.file.diagnostic(at('source'), unknownName('source', m.value.source, sourceNames)));
+      }
+      if ((t === 'mean' || t === 'paired') && m.value.value === undefined) {
+        diagnostics.push(m.file.diagnostic(m.path, `a ${t} metric needs a value expression (for example value: amount)`));
+      }
+      if ((t === 'proportion' || t === 'count') && m.value.value !== undefined) {
+        diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean and paired metrics; a ${t} metric counts matching events`));
+      }
+      if (t === 'paired' && m.value.baseline === undefined) {
+        diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit)'));
+      }
+      if (t !== 'paired') notFor('baseline', 'baseline is only used by paired metrics');
+      if (t === 'proportion' || t === 'paired') notFor('capping', `capping does not apply to a ${t} metric`);
+      const cap = m.value.capping;
+      if (cap && (cap.percentile === undefined) === (cap.value === undefined)) {
+        diagnostics.push(m.file.diagnostic(at('capping'), 'capping needs exactly one of percentile (for example 0.99) or value'));
+      }
     }
-    if (m.value.type !== 'mean' && m.value.value !== undefined) {
-      diagnostics.push(m.file.diagnostic([...m.path, 'value'], `value is only used by mean metrics; a ${m.value.type} metric counts matching events`));
-    }
-    const valueExpr = m.value.value === undefined ? null : checkExpression(m.file, [...m.path, 'value'], m.value.value, source?.value, m.value.source, false, diagnostics);
-    const filterExpr = m.value.filter === undefined ? null : checkExpression(m.file, [...m.path, 'filter'], m.value.filter, source?.value, m.value.source, true, diagnostics);
-    models.metrics.set(m.name, { ...m, valueExpr, filterExpr });
+    const sourceName = m.value.source ?? '';
+    const expr = (field: 'value' | 'baseline' | 'filter', boolean: boolean) =>
+      m.value[field] === undefined ? null : checkExpression(m.file, at(field), m.value[field], source?.value, sourceName, boolean, diagnostics);
+    models.metrics.set(m.name, { ...m, valueExpr: expr('value', false), baselineExpr: expr('baseline', false), filterExpr: expr('filter', true) });
   }
 
   for (const f of raw.filters.values()) {

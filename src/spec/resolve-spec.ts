@@ -1,9 +1,9 @@
 import { CHECKS } from '../../checks/index.js';
 import { fieldPath, unknownName, type Diagnostic } from './diagnostics.js';
 import { durationSeconds, isoUtc } from './duration.js';
-import type { Located, Models } from './load-models.js';
-import { SpecSchema, type SourceInput } from './schemas.js';
-import type { ResolvedExperiment, ResolvedMetric, ResolvedSource, MetricRole } from './types.js';
+import type { LoadedMetric, Located, Models } from './load-models.js';
+import { SpecSchema, type SourceInput, type SpecInput } from './schemas.js';
+import type { AnalysisSettings, MetricComponent, MetricRole, ResolvedExperiment, ResolvedMetric, ResolvedSource } from './types.js';
 import type { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 
@@ -102,18 +102,33 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
     }
     roleOf.set(r.name, r.role);
     usedModelFiles.add(m.file.file);
-    const src = needSource(m.value.source, r.path, `metric '${r.name}'`);
-    if (!src) continue;
+    const component = (c: LoadedMetric): MetricComponent | null => {
+      usedModelFiles.add(c.file.file);
+      const src = c.value.source === undefined ? undefined : needSource(c.value.source, r.path, `metric '${c.name}'`);
+      if (!src || c.value.type === 'ratio') return null;
+      const cap = c.value.capping;
+      return {
+        name: c.name,
+        kind: c.value.type,
+        source: resolveSource(src, spec.unit),
+        value: c.valueExpr,
+        baseline: c.baselineExpr,
+        filter: c.filterExpr,
+        windowDelaySeconds: durationSeconds(c.value.window?.delay ?? '0h'),
+        windowDurationSeconds: c.value.window?.duration === undefined ? null : durationSeconds(c.value.window.duration),
+        capping: !cap ? null : cap.value !== undefined ? { kind: 'value', value: cap.value } : { kind: 'percentile', percentile: cap.percentile!, ignoreZeros: cap.ignore_zeros },
+      };
+    };
+    const parts = m.value.type === 'ratio' ? [m.value.numerator!, m.value.denominator!].map((n) => models.metrics.get(n)!) : [m];
+    const components = parts.map(component);
+    if (components.some((c) => c === null)) continue;
     metrics.push({
       name: m.name,
       description: m.value.description ?? '',
       kind: m.value.type,
       role: r.role,
-      source: resolveSource(src, spec.unit),
-      value: m.valueExpr,
-      filter: m.filterExpr,
-      windowDelaySeconds: durationSeconds(m.value.window?.delay ?? '0h'),
-      windowDurationSeconds: m.value.window?.duration === undefined ? null : durationSeconds(m.value.window.duration),
+      numerator: components[0]!,
+      denominator: components[1] ?? null,
       higherIsBetter: m.value.higher_is_better,
       maxRelativeHarm: r.harm,
     });
@@ -151,6 +166,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       exclusions,
       metrics,
       dimensions: spec.dimensions,
+      analysis: analysisSettings(spec.analysis),
       alpha: spec.alpha,
       checks,
       decision: { minRelativeLift: spec.decision.min_relative_lift, whenInconclusive: spec.decision.when_inconclusive },
@@ -159,6 +175,19 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       modelFiles: [...usedModelFiles].sort(),
       modelTexts: Object.fromEntries(models.files.filter((f) => usedModelFiles.has(f.file)).map((f) => [f.file, f.text])),
     },
+  };
+}
+
+function analysisSettings(a: SpecInput['analysis']): AnalysisSettings {
+  return {
+    schedule: a.schedule,
+    sequential: a.sequential ?? a.schedule !== 'none',
+    sequentialTuning: a.sequential_tuning,
+    cupedLookbackSeconds: a.cuped.enabled ? durationSeconds(a.cuped.lookback) : null,
+    test: a.test,
+    correction: a.correction,
+    prior: a.prior ? { mean: a.prior.mean, stddev: a.prior.stddev } : null,
+    dimensionValues: a.dimension_values,
   };
 }
 

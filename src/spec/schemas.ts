@@ -57,16 +57,31 @@ export const WindowSchema = z
   })
   .strict();
 
+export const CappingSchema = z
+  .object({
+    percentile: z.number().gt(0).lt(1).optional().describe('cap each unit at this quantile of all analysed units (pooled over arms), computed in the warehouse'),
+    value: z.number().gt(0).optional().describe('cap each unit at this fixed value'),
+    ignore_zeros: z.boolean().default(false).describe('percentile only: compute the quantile over units with a non-zero value'),
+  })
+  .strict()
+  .describe('winsorization of per-unit values: give percentile or value');
+
 export const MetricSchema = z
   .object({
     description: z.string().optional(),
-    type: z.enum(['proportion', 'mean', 'count']).describe(
-      'proportion: share of units with a matching event; mean: per-unit sum of value; count: matching events per unit',
+    type: z.enum(['proportion', 'mean', 'count', 'ratio', 'paired']).describe(
+      'proportion: share of units with a matching event; mean: per-unit sum of value; count: matching events per unit; ' +
+        'ratio: sum of the numerator metric over sum of the denominator metric (delta method); ' +
+        'paired: per-unit difference value - baseline, for units that carry both outcomes',
     ),
-    source: Name,
-    value: z.string().min(1).optional().describe('expression over the source columns; required for mean'),
+    source: Name.optional().describe('the table the metric reads; not used by ratio metrics'),
+    value: z.string().min(1).optional().describe('expression over the source columns; required for mean and paired'),
+    baseline: z.string().min(1).optional().describe('paired only: expression for the control outcome of the same unit'),
+    numerator: Name.optional().describe('ratio only: metric summed in the numerator'),
+    denominator: Name.optional().describe('ratio only: metric summed in the denominator'),
     filter: z.string().min(1).optional().describe('boolean expression over the source columns'),
     window: WindowSchema.optional(),
+    capping: CappingSchema.optional(),
     higher_is_better: z.boolean().default(true),
   })
   .strict();
@@ -105,6 +120,33 @@ export const GuardrailSchema = z
   })
   .strict();
 
+export const AnalysisSchema = z
+  .object({
+    schedule: z.enum(['none', 'daily', 'hourly']).default('none').describe('how often the spec is run; a scheduled spec is read at every run, so sequential testing is on by default'),
+    sequential: z.boolean().optional().describe('always-valid intervals and p-values; default: on when schedule is not none'),
+    sequential_tuning: z.number().positive().default(5000).describe('tuning parameter of the always-valid interval (expected units at the first look)'),
+    cuped: z
+      .object({
+        enabled: z.boolean().default(true),
+        lookback: Duration.default('14d').describe('pre-exposure window before each unit\'s first exposure'),
+      })
+      .strict()
+      .default({ enabled: true, lookback: '14d' })
+      .describe('regression adjustment with the same metric measured before exposure'),
+    test: z.enum(['two_sided', 'one_sided']).default('two_sided').describe('one_sided tests in each metric\'s better direction'),
+    correction: z
+      .enum(['none', 'holm', 'benjamini_hochberg'])
+      .default('holm')
+      .describe('multiple-testing correction across the non-primary metrics, and across dimension values'),
+    prior: z
+      .object({ mean: z.number().default(0), stddev: z.number().positive() })
+      .strict()
+      .optional()
+      .describe('Bayesian readout: Gaussian prior on the relative lift; a flat prior when absent'),
+    dimension_values: z.number().int().positive().max(1000).default(10).describe('per dimension, the values with most units; the rest are grouped as (other)'),
+  })
+  .strict();
+
 export const SpecSchema = z
   .object({
     $schema: z.string().optional(),
@@ -129,6 +171,7 @@ export const SpecSchema = z
       })
       .strict(),
     dimensions: z.array(ColumnName).default([]),
+    analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z
       .object(

@@ -15,23 +15,53 @@ export interface ResolvedSource {
   dimensions: string[];
 }
 
-export type MetricKind = 'proportion' | 'mean' | 'count';
+export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
 export type MetricRole = 'primary' | 'secondary' | 'guardrail';
+
+export type Capping = { kind: 'percentile'; percentile: number; ignoreZeros: boolean } | { kind: 'value'; value: number };
+
+/** One per-unit quantity read from one source: a whole metric, or one side of a ratio. */
+export interface MetricComponent {
+  /** The model metric it comes from. */
+  name: string;
+  kind: 'proportion' | 'mean' | 'count' | 'paired';
+  source: ResolvedSource;
+  value: Expr | null;
+  /** Paired metrics: the control outcome; the unit's value is value - baseline. */
+  baseline: Expr | null;
+  filter: Expr | null;
+  windowDelaySeconds: number;
+  /** null: counts every event from the delay up to the analysis end. */
+  windowDurationSeconds: number | null;
+  capping: Capping | null;
+}
 
 export interface ResolvedMetric {
   name: string;
   description: string;
   kind: MetricKind;
   role: MetricRole;
-  source: ResolvedSource;
-  value: Expr | null;
-  filter: Expr | null;
-  windowDelaySeconds: number;
-  /** null: counts every event from the delay up to the analysis end. */
-  windowDurationSeconds: number | null;
+  /** The metric's per-unit value, or a ratio's numerator. */
+  numerator: MetricComponent;
+  /** Ratio metrics only. */
+  denominator: MetricComponent | null;
   higherIsBetter: boolean;
   /** Guardrails only: tolerated relative change in the harmful direction. */
   maxRelativeHarm: number | null;
+}
+
+/** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */
+export interface AnalysisSettings {
+  schedule: 'none' | 'daily' | 'hourly';
+  sequential: boolean;
+  sequentialTuning: number;
+  /** Pre-exposure lookback in seconds; null when CUPED is off. */
+  cupedLookbackSeconds: number | null;
+  test: 'two_sided' | 'one_sided';
+  correction: 'none' | 'holm' | 'benjamini_hochberg';
+  /** Gaussian prior on the relative lift; null: flat. */
+  prior: { mean: number; stddev: number } | null;
+  dimensionValues: number;
 }
 
 export interface ResolvedExclusion {
@@ -61,6 +91,7 @@ export interface ResolvedExperiment {
   exclusions: ResolvedExclusion[];
   metrics: ResolvedMetric[];
   dimensions: string[];
+  analysis: AnalysisSettings;
   alpha: number;
   /** Per check id: its settings with defaults applied, plus severity. */
   checks: Record<string, Record<string, unknown> & { severity: 'error' | 'warn' | 'off' }>;
