@@ -39,6 +39,18 @@ program
   .action(async (dirs: string[], opts) => exitWith(await (await import('./commands/verify-command.js')).verifyCommand(dirs, opts)));
 
 program
+  .command('plan')
+  .description('Power analysis: measure the primary metric and traffic in a recent pre-period, then print units per arm, runtime and minimum detectable effect.')
+  .argument('<spec>', 'spec id or path')
+  .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
+  .option('--lookback <days>', 'pre-period length in days, ending at as-of', '28')
+  .option('--days <days>', 'planned duration in days', '14')
+  .option('--mde <fraction>', 'relative lift to size for (default: the spec\'s min_relative_lift, else 0.05)')
+  .option('--lift <fraction>', 'also report the power for this relative lift')
+  .option('--power <fraction>', 'target power', '0.8')
+  .action(async (spec: string, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
+
+program
   .command('schema')
   .description('Write the JSON Schemas of specs and models (specs/spec.schema.json, models/models.schema.json).')
   .addOption(projectDir)

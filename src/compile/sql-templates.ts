@@ -8,7 +8,7 @@ import { SqlFragment } from './sql-fragment.js';
 type AstNode = { type: string; [k: string]: unknown };
 
 const VALUE_HELPERS = ['ident', 'col', 'table', 'lit', 'ts', 'num', 'sql', 'comment'];
-const BLOCK_HELPERS = ['each', 'if', 'unless'];
+const BLOCK_HELPERS = ['each', 'if', 'unless', 'with'];
 
 export class TemplateError extends Error {}
 

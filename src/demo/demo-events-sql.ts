@@ -96,7 +96,9 @@ export function webEventsSql(): string {
     FROM web_units WHERE u01(user_id, 'late_order', 0) < ${num(w.lateOrderShare)}`,
     `SELECT user_id, 'order_completed', ${orderAmount(3)},
       ${minusSeconds('first_at', `60 + u01(user_id, 'order_at', 3) * ${3 * DAY}`)}, 'order', 3
-    FROM web_units WHERE u01(user_id, 'pre_order', 0) < ${num(w.preExposureOrderShare)}`,
+    FROM web_units
+    WHERE u01(user_id, 'pre_order', 0) < CASE WHEN u01(user_id, 'convert', 0) < ${num(w.preExposureOrders.habitualShare)}
+      THEN ${num(w.preExposureOrders.habitual)} ELSE ${num(w.preExposureOrders.others)} END`,
   ];
   return `INSERT INTO main.web_events
 WITH web_units AS (SELECT * FROM demo_units WHERE source = 'web_events'),

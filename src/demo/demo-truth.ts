@@ -55,8 +55,12 @@ export interface DemoTruth {
     secondOrderShare: number;
     /** Users with an order after their 7-day window (noise the window must exclude). */
     lateOrderShare: number;
-    /** Users with an order before their first exposure (noise the window must exclude). */
-    preExposureOrderShare: number;
+    /**
+     * Orders in the days before first exposure (the metric window must exclude them; CUPED uses them).
+     * Habitual buyers (the share of users whose conversion draw is below `habitualShare`, whatever
+     * their variant) order before exposure more often, so the pre-period predicts conversion.
+     */
+    preExposureOrders: { habitualShare: number; habitual: number; others: number };
   };
   app: {
     appOpensMax: number;
@@ -85,7 +89,7 @@ export const DEMO_TRUTH: DemoTruth = {
     preExposureEventShare: 0.08,
     secondOrderShare: 0.15,
     lateOrderShare: 0.05,
-    preExposureOrderShare: 0.02,
+    preExposureOrders: { habitualShare: 0.12, habitual: 0.4, others: 0.04 },
   },
   app: { appOpensMax: 8, lateCompletionShare: 0.08 },
   experiments: {
