@@ -45,20 +45,27 @@ export function sequentialPValue(lift: number, variance: number, totalUnits: num
 }
 
 /**
- * One-sided always-valid p-value: the alpha at which the one-sided bound touches 0, with rho held
- * at the test's alpha. gbstats finds it by bisection over [1e-5, 0.4999] and reports those ends when
- * the bound is outside; this solves the same equation in closed form and keeps the same ends.
+ * One-sided always-valid p-value: the alpha at which the one-sided bound touches 0, with rho held at
+ * the test's alpha. This reproduces gbstats' bisection step for step (range [1e-5, 0.4999], stop when
+ * the bound is within 1e-6 of 0, report the midpoint of the last bracket), so that the same sums give
+ * the same p-value; the exact root can differ from it by about 1e-4.
  */
 export function sequentialOneSidedPValue(lift: number, variance: number, totalUnits: number, alpha: number, direction: 'greater' | 'less', tuning = DEFAULT_SEQUENTIAL_TUNING): number {
-  const MIN = 1e-5;
-  const MAX = 0.4999;
-  const signed = direction === 'greater' ? lift : -lift;
-  if (signed <= 0) return MAX;
   const rho = sequentialRho(alpha, tuning, false);
-  const n = totalUnits;
-  const nr2p1 = n * rho * rho + 1;
-  const c = (variance * n * 2 * nr2p1) / (n * rho) ** 2;
-  // half-width(a) = signed  <=>  log(1 + sqrt(nr2p1) / (2 a)) = signed^2 / c
-  const a = Math.sqrt(nr2p1) / (2 * Math.expm1((signed * signed) / c));
-  return Math.min(MAX, Math.max(MIN, a));
+  const signed = direction === 'greater' ? lift : -lift;
+  // distance of the bound from 0 on the side that matters: > 0 means the bound excludes 0
+  const margin = (a: number) => signed - sequentialOneSidedHalfWidth(variance, totalUnits, a, tuning, rho);
+  let lo = 1e-5;
+  let hi = 0.4999;
+  if (margin(lo) > 0) return lo;
+  if (margin(hi) < 0) return hi;
+  let a = 0.5 * (lo + hi);
+  for (let i = 0; i < 100; i++) {
+    const m = margin(a);
+    if (m < 0) lo = a;
+    else hi = a;
+    a = 0.5 * (lo + hi);
+    if (Math.abs(m) < 1e-6) break;
+  }
+  return a;
 }
