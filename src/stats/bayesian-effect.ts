@@ -1,3 +1,4 @@
+import { standardNormalCdf, standardNormalPdf, standardNormalQuantile } from './distributions.js';
 import type { Interval } from './effect-test.js';
 
 /** Gaussian prior on the lift; proper false (default) = flat improper prior. */
@@ -6,6 +7,8 @@ export interface GaussianPrior {
   variance: number;
   proper: boolean;
 }
+
+export const FLAT_PRIOR: GaussianPrior = { mean: 0, variance: 1, proper: false };
 
 export interface BayesianEstimate {
   ok: boolean;
@@ -21,6 +24,24 @@ export interface BayesianEstimate {
   ci: Interval;
 }
 
-export function bayesianEffect(_lift: number, _variance: number, _prior?: GaussianPrior, _alpha?: number): BayesianEstimate {
-  throw new Error('not implemented');
+/**
+ * Gaussian posterior on a lift observed as `lift` with sampling variance `variance` (gbstats'
+ * GaussianEffectABTest): precision-weighted with a proper prior, the likelihood itself with a flat one.
+ */
+export function bayesianEffect(lift: number, variance: number, prior: GaussianPrior = FLAT_PRIOR, alpha = 0.05): BayesianEstimate {
+  if (prior.proper && !(prior.variance > 0 && Number.isFinite(prior.mean))) {
+    throw new RangeError(`a proper prior needs a finite mean and a variance > 0, got ${prior.mean} and ${prior.variance}`);
+  }
+  if (!(variance > 0) || !Number.isFinite(variance) || !Number.isFinite(lift)) {
+    return { ok: false, message: 'The lift variance is zero or not finite.', mean: 0, sd: 0, chanceToWin: 0.5, risk: [0, 0], ci: [0, 0] };
+  }
+  const precision = 1 / variance + (prior.proper ? 1 / prior.variance : 0);
+  const mean = prior.proper ? (lift / variance + prior.mean / prior.variance) / precision : lift;
+  const sd = Math.sqrt(1 / precision);
+  const z = mean / sd;
+  // E max(0, L) = m Phi(m/s) + s phi(m/s); the other side by symmetry.
+  const gain = mean * standardNormalCdf(z) + sd * standardNormalPdf(z);
+  const loss = -mean * standardNormalCdf(-z) + sd * standardNormalPdf(z);
+  const q = standardNormalQuantile(1 - alpha / 2) * sd;
+  return { ok: true, mean, sd, chanceToWin: standardNormalCdf(z), risk: [gain, loss], ci: [mean - q, mean + q] };
 }

@@ -34,3 +34,23 @@ export function chiSquareUpperTail(x: number, dof: number): number {
   // which is the only place this tail is consumed.
   return Math.min(1, Math.max(0, 1 - chiSquareCdf(x, dof)));
 }
+
+/** Cumulative distribution P(T <= t) of Student's t with `dof` degrees of freedom. */
+export function studentTCdf(t: number, dof: number): number {
+  if (Number.isNaN(t) || Number.isNaN(dof) || dof <= 0) return NaN;
+  return dof >= NORMAL_LIMIT_DOF ? normalCdf(t, 0, 1) : tCdf(t, dof);
+}
+
+/** Standard normal cdf and quantile, re-exported so callers need not know stdlib. */
+export function standardNormalCdf(z: number): number {
+  return normalCdf(z, 0, 1);
+}
+
+export function standardNormalQuantile(p: number): number {
+  return normalQuantile(p, 0, 1);
+}
+
+/** Standard normal density. */
+export function standardNormalPdf(z: number): number {
+  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+}

@@ -14,3 +14,15 @@ export function expectPairClose(actual: [number, number], expected: [number, num
   expectClose(actual[0], expected[0], rel);
   expectClose(actual[1], expected[1], rel);
 }
+
+/** For reference values published rounded to `decimals` places (gbstats' tests round to 5). */
+export function expectRounded(actual: number | null, expected: number | null, decimals = 5): void {
+  if (expected === null) {
+    expect(actual).toBeNull();
+    return;
+  }
+  expect(actual).not.toBeNull();
+  const bound = 0.5 * 10 ** -decimals + 1e-12;
+  const diff = Math.abs((actual as number) - expected);
+  expect(diff <= bound, `expected ${actual} to round to ${expected} at ${decimals} decimals (diff ${diff})`).toBe(true);
+}
