@@ -22,9 +22,17 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     fixed: (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits)),
     eq: (a: unknown, b: unknown) => a === b,
     arm: (arms: { variant: string }[], variant: string) => arms.find((a) => a.variant === variant),
+    // Half-infinite (one-sided) intervals carry null for the infinite end.
+    interval: (ci: [number | null, number | null], style: string) => {
+      const f = style === 'pct' ? signedPct : fmt;
+      return `${ci[0] === null ? '−∞' : f(ci[0])} to ${ci[1] === null ? '+∞' : f(ci[1])}`;
+    },
+    optPval: (p: number | undefined) => (p === undefined ? '—' : pval(p)),
+    correctionName: (c: string) => (c === 'holm' ? 'Holm–Bonferroni' : c === 'benjamini_hochberg' ? 'Benjamini–Hochberg' : c),
+    duration: (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds / 3600} hours`),
   });
   const dir = join(templatesDir, 'report');
-  for (const name of ['arm_words', 'arm_short']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {
@@ -40,6 +48,9 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
       primary: metrics.find((m) => m.role === 'primary'),
       guardrails: metrics.filter((m) => m.role === 'guardrail'),
       anyNotEstimable: metrics.some((m) => m.comparisons.some((c) => !c.relative.ok)),
+      pairedMetrics: metrics.filter((m) => m.paired !== null),
+      usesCuped: metrics.some((m) => m.comparisons.some((c) => c.cuped !== null)),
+      usesCapping: metrics.some((m) => m.method.capping !== null),
     };
     return template(view).replace(/\n{3,}/g, '\n\n');
   };

@@ -78,14 +78,28 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
     return { arms, comparisons: [] as ComparisonResult[], paired };
   }
   const compared = compareVariants(stats, options(exp, method));
-  const comparisons: ComparisonResult[] = compared.comparisons.map((c) => ({
-    variant: c.variant,
-    absolute: c.absolute,
-    relative: c.relative,
-    cuped: c.cuped,
-    bayesian: c.bayesian.relative,
-  }));
+  // The same comparison without CUPED shows what the adjustment bought.
+  const plain = method.cuped ? compareVariants(stats, { ...options(exp, method), cuped: false }) : null;
+  const comparisons: ComparisonResult[] = compared.comparisons.map((c, i) => {
+    const u = plain?.comparisons[i].relative;
+    return {
+      variant: c.variant,
+      absolute: c.absolute,
+      relative: c.relative,
+      cuped: c.cuped,
+      unadjusted: c.cuped && u ? { relative: u, ciNarrowing: narrowing(c.relative.ci, u.ci) } : null,
+      bayesian: c.bayesian.relative,
+    };
+  });
   return { arms, comparisons, paired: null };
+}
+
+/** 1 - adjusted width / unadjusted width, for finite two-sided intervals. */
+function narrowing(adjusted: EffectEstimate['ci'], unadjusted: EffectEstimate['ci']): number | null {
+  const width = (ci: EffectEstimate['ci']) => (ci[0] === null || ci[1] === null ? null : ci[1] - ci[0]);
+  const a = width(adjusted);
+  const u = width(unadjusted);
+  return a === null || u === null || u <= 0 ? null : 1 - a / u;
 }
 
 function pairedSummary(s: ArmSufficientStats): { mean: number; variance: number } {

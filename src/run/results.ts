@@ -74,6 +74,8 @@ export interface ComparisonResult {
   relative: CorrectedEstimate;
   /** CUPED: theta and the variance reduction achieved; null when not applied. */
   cuped: TreatmentComparison['cuped'];
+  /** With CUPED: the same relative lift without the adjustment, and how much narrower the adjusted interval is (0.1 = 10%). */
+  unadjusted: { relative: EffectEstimate; ciNarrowing: number | null } | null;
   /** Bayesian readout on the relative lift. */
   bayesian: BayesianEstimate;
 }

@@ -147,7 +147,7 @@ describe('bounded scans', () => {
     return scans;
   }
 
-  it('bounds every scan of a demo source table on its timestamp column, within [start, as-of)', () => {
+  it('bounds every scan of a demo source table on its timestamp column, within [start - CUPED lookback, as-of)', () => {
     const result = compileAt(REPO_ROOT, AS_OF);
     const timestamps = sourceTimestamps(REPO_ROOT);
     const scans = scansOf(result, timestamps);
@@ -158,7 +158,10 @@ describe('bounded scans', () => {
         expect(scans.some((s) => s.file === `${e.id}/${step}`), `${e.id}/${step}`).toBe(true);
       }
       for (const s of scans.filter((x) => x.file.startsWith(`${e.id}/`))) {
-        expect(s.lower, s.file).toBe(Date.parse(e.start));
+        // Metric event scans start a CUPED lookback early (pre-exposure values); every other scan at the start.
+        const lookback = e.analysis.cupedLookbackSeconds !== null ? e.analysis.cupedLookbackSeconds * 1000 : 0;
+        const early = s.file.endsWith('02_metrics.sql') && s.table !== e.exposure.source.table;
+        expect(s.lower, `${s.file} ${s.table}`).toBe(Date.parse(e.start) - (early ? lookback : 0));
         expect(s.upper, s.file).toBeGreaterThan(s.lower);
         expect(s.upper, s.file).toBeLessThanOrEqual(Date.parse(AS_OF));
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/run/decide.js';
 import type { CheckResult, MetricResult } from '../../src/run/results.js';
 import type { ResolvedExperiment } from '../../src/spec/types.js';
-import { compareArms } from '../../src/stats/index.js';
+import { compareTreatment } from '../../src/stats/index.js';
 
 // Decisions are made from real comparisons of constructed sufficient statistics, not hand-set p-values.
 const exp = {
@@ -13,7 +13,8 @@ const exp = {
 function metric(name: string, role: MetricResult['role'], control: [number, number], treatment: [number, number], extra: Partial<MetricResult> = {}): MetricResult {
   const [na, xa] = control;
   const [nb, xb] = treatment;
-  const c = compareArms('proportion', { n: na, sum: xa, sumSquares: xa }, { n: nb, sum: xb, sumSquares: xb }, 0.05);
+  const arm = (n: number, x: number) => ({ kind: 'proportion' as const, n, y: { sum: x, sumSquares: x } });
+  const c = compareTreatment(arm(na, xa), arm(nb, xb), { alpha: 0.05 });
   return {
     name,
     description: '',
@@ -21,8 +22,11 @@ function metric(name: string, role: MetricResult['role'], control: [number, numb
     role,
     higherIsBetter: true,
     maxRelativeHarm: role === 'guardrail' ? 0.05 : null,
+    method: { test: 'welch-t', sides: 'two-sided', sequential: null, cuped: null, capping: null, prior: null, correction: 'none' },
+    caps: {},
     arms: [],
-    comparisons: [{ variant: 'treatment', absolute: c.absolute, relative: c.relative }],
+    comparisons: [{ variant: 'treatment', absolute: c.absolute, relative: c.relative, cuped: null, unadjusted: null, bayesian: c.bayesian.relative }],
+    paired: null,
     dimensions: [],
     ...extra,
   };
