@@ -34,11 +34,32 @@ describe('exptrack CLI', () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
-    for (const c of ['compile', 'run', 'verify', 'schema', 'demo']) {
+    for (const c of ['compile', 'run', 'verify', 'schema', 'demo', 'plan', 'analyze']) {
       const r = await cli([c, '--help']);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toContain(`Usage: exptrack ${c}`);
     }
+  });
+
+  it('plan --json measures the baseline in the warehouse and sizes the experiment, fixed-horizon and sequential', async () => {
+    const r = await cli(['plan', 'checkout_redesign', '--json', '--days', '3', '--lift', '0.33', '--project-dir', project]);
+    expect(r.code, r.stderr).toBe(0);
+    const { plan } = JSON.parse(r.stdout);
+    expect(plan.metric).toEqual({ name: 'order_completed', kind: 'proportion' });
+    expect(plan.baseline.mean).toBeGreaterThan(0.05);
+    expect(plan.baseline.mean).toBeLessThan(0.3);
+    expect(plan.baseline.variance).toBeCloseTo(plan.baseline.mean * (1 - plan.baseline.mean), 12);
+    expect(plan.dailyUnits).toBeCloseTo(plan.preperiod.unitsSeen / 28, 9);
+    // Sequential tests pay for peeking: more units for the same effect, lower power for the same days.
+    expect(plan.forMde.sequential.unitsPerArm[0]).toBeGreaterThan(plan.forMde.fixed.unitsPerArm[0]);
+    expect(plan.forLift.sequential).toBeLessThan(plan.forLift.fixed);
+    expect(plan.forDuration.fixed.relativeMde).toBeLessThan(plan.forDuration.sequential.relativeMde);
+  });
+
+  it('plan refuses a pre-period shorter than the metric window, with exit 2', async () => {
+    const r = await cli(['plan', 'checkout_redesign', '--lookback', '5', '--project-dir', project]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a 5-day pre-period is shorter than the primary metric's window");
   });
 
   it('run --json prints one JSON summary on stdout, progress on stderr, and exits 1 when an error check fails', async () => {

@@ -7,6 +7,7 @@ import { DEMO_TRUTH } from '../../src/demo/build-demo-data.js';
 import type { Results } from '../../src/run/results.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
 import { verifyPackage } from '../../src/report/verify-package.js';
+import { compareTreatment } from '../../src/stats/index.js';
 import { demoProject } from '../helpers/demo-project.js';
 
 // The whole path on the embedded warehouse: demo data -> compile -> DuckDB -> statistics -> package.
@@ -125,5 +126,29 @@ describe('demo run on DuckDB', () => {
     expect(r2.dataDigest).toBe(r1.dataDigest);
     expect(r2.metrics).toEqual(r1.metrics);
     expect(r2.decision).toEqual(r1.decision);
+  });
+
+  it('narrows the primary interval with CUPED on the correlated pre-period, and the report says by how much', () => {
+    const c = primary('checkout_redesign').comparisons[0];
+    expect(c.cuped!.varianceReduction).toBeGreaterThan(0.05);
+    const u = c.unadjusted!.relative.ci as [number, number];
+    const a = c.relative.ci as [number, number];
+    expect(a[1] - a[0]).toBeLessThan(u[1] - u[0]);
+    expect(c.unadjusted!.ciNarrowing).toBeCloseTo(1 - (a[1] - a[0]) / (u[1] - u[0]), 12);
+    const report = readFileSync(join(summary.experiments.find((e) => e.id === 'checkout_redesign')!.packageDir, 'report.md'), 'utf8');
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    expect(report).toContain(`reduced the variance by ${pct(c.cuped!.varianceReduction)}, narrowing the interval by ${pct(c.unadjusted!.ciNarrowing!)}`);
+  });
+
+  it('reads the scheduled A/A spec with always-valid (sequential) intervals, wider than fixed-horizon ones', () => {
+    const r = results.get('homepage_aa')!;
+    expect(r.experiment.analysis.sequential).toBe(true);
+    const m = primary('homepage_aa');
+    expect(m.method.sequential).toEqual({ tuning: 5000 });
+    const fixed = compareTreatment(m.arms[0].stats, m.arms[1].stats, { alpha: r.experiment.alpha, cuped: true });
+    const width = (ci: (number | null)[]) => (ci[1] as number) - (ci[0] as number);
+    expect(width(m.comparisons[0].relative.ci)).toBeGreaterThan(width(fixed.relative.ci));
+    const readme = readFileSync(join(summary.experiments.find((e) => e.id === 'homepage_aa')!.packageDir, 'report.md'), 'utf8');
+    expect(readme).toContain('always valid');
   });
 });
