@@ -1,9 +1,6 @@
-import { compileProject } from '../../compile/compile-project.js';
-import { createSqlRenderer } from '../../compile/sql-templates.js';
-import { PACKAGE_ROOT, TEMPLATES_DIR } from '../../package-info.js';
-import { analysePlan, compilePlan, type PlanOptions, type PlanResult } from '../../plan/plan-experiment.js';
+import type { PlanOptions, PlanResult } from '../../plan/plan-experiment.js';
+import { planExperiment } from '../../plan/run-plan.js';
 import { count, fmt, pct } from '../../util/format.js';
-import { getWarehouse } from '../../warehouse/registry.js';
 import { loadContext, reportFailure, UsageError, type CommonOptions } from '../common.js';
 import { EXIT, type ExitCode } from '../exit.js';
 
@@ -20,7 +17,6 @@ export async function planCommand(
 ): Promise<ExitCode> {
   try {
     const { config, target, asOf } = loadContext(opts);
-    const [exp] = compileProject(config, target, [selector], asOf).experiments;
     const planOpts: PlanOptions = {
       asOf,
       lookbackDays: positive(opts.lookback, '--lookback', 28)!,
@@ -30,16 +26,7 @@ export async function planCommand(
       power: positive(opts.power, '--power', 0.8)!,
     };
     if (planOpts.power >= 1) throw new UsageError(`--power must be below 1, got ${planOpts.power}`);
-    const warehouse = getWarehouse(target.type);
-    const query = compilePlan(exp, planOpts, warehouse.dialect, createSqlRenderer(TEMPLATES_DIR, warehouse.name, warehouse.dialect, PACKAGE_ROOT));
-    const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
-    let rows;
-    try {
-      rows = await adapter.query(query.sql, { experiment: exp.id, step: 'plan' });
-    } finally {
-      await adapter.close();
-    }
-    const plan = analysePlan(exp, query, rows, planOpts);
+    const plan = await planExperiment(config, target, selector, planOpts);
     if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, exitCode: EXIT.ok, target: { name: target.name, type: target.type }, plan }, null, 2)}\n`);
     else process.stdout.write(describePlan(plan));
     return EXIT.ok;
