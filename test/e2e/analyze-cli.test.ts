@@ -29,6 +29,12 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('exptrack analyze', () => {
   const means = file('means.csv', 'variant,units,sum,sum_squares\nA,3407,1396.87,52377.9767\nB,3461,2422.7,134698.29\n');
 
+  it('has --help listing its options', async () => {
+    const r = await cli(['analyze', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--json', '--alpha', '--sides', '--sequential', '--prior-mean', '--prior-sd', '--correction', '--control']) expect(r.stdout).toContain(flag);
+  });
+
   it('prints a readout with the conventions numbers', async () => {
     const r = await cli(['analyze', means]);
     expect(r.code).toBe(0);
