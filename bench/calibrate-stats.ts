@@ -148,8 +148,9 @@ for (const kind of ['mean', 'proportion'] as const) {
 }
 
 // 5. Planned power vs simulated power: mean 10, variance 9, +2% relative lift, 14 days at 300 units/day.
-for (const sides of ['two-sided', 'greater'] as Sides[]) {
-  const plan = { baselineMean: 10, baselineVariance: 9, dailyUnits: 300, sides };
+// The sequential plan is the power of the always-valid interval at the planned end, simulated the same way.
+for (const [sides, sequential] of [['two-sided', false], ['greater', false], ['two-sided', true]] as Array<[Sides, boolean]>) {
+  const plan = { baselineMean: 10, baselineVariance: 9, dailyUnits: 300, sides, sequential };
   const days = 14;
   const predicted = powerForLift(plan, 0.02, days);
   const N_POW = 3000;
@@ -157,10 +158,12 @@ for (const sides of ['two-sided', 'greater'] as Sides[]) {
   for (let e = 0; e < N_POW; e++) {
     const a = new Acc(); const b = new Acc();
     for (let i = 0; i < (300 * days) / 2; i++) { a.add(10 + 3 * z()); b.add(10.2 + 3 * z()); }
-    if (compareTreatment(a.stats('mean'), b.stats('mean'), { sides }).relative.pValue < 0.05) hits++;
+    const r = compareTreatment(a.stats('mean'), b.stats('mean'), { sides, sequential }).relative;
+    if (sides === 'two-sided' ? !covers(r.ci, 0) : r.pValue < 0.05) hits++;
   }
   const sim = hits / N_POW;
-  report(`power for +2% after 14 days, ${sides}: simulated (planned ${pct(predicted)}, ${N_POW} experiments)`, sim, 'planned +/- 0.03', Math.abs(sim - predicted) <= 0.03);
+  const label = `${sequential ? 'sequential' : 'fixed'}, ${sides}`;
+  report(`power for +2% after 14 days, ${label}: simulated (planned ${pct(predicted)}, ${N_POW} experiments)`, sim, 'planned +/- 0.03', Math.abs(sim - predicted) <= 0.03);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
