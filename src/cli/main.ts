@@ -58,6 +58,22 @@ program
   .action(async (opts) => exitWith(await (await import('./commands/schema-command.js')).schemaCommand(opts)));
 
 program
+  .command('analyze')
+  .description('Run the statistics on per-arm summary numbers (units and conversions, or sums and sums of squares) from a CSV or JSON file.')
+  .argument('<file>', 'summary file: .csv with a header row, or .json (see README, "exptrack analyze")')
+  .addOption(json)
+  .option('--alpha <alpha>', 'significance level', '0.05')
+  .option('--sides <sides>', 'two-sided, greater (treatment > control) or less', 'two-sided')
+  .option('--sequential', 'always-valid (sequential) intervals and p-values')
+  .option('--tuning <n>', 'sequential tuning parameter (default 5000)')
+  .option('--prior-mean <mean>', 'Bayesian prior mean of the relative lift (default 0)')
+  .option('--prior-sd <sd>', 'Bayesian prior sd of the relative lift (default: flat prior)')
+  .option('--correction <method>', 'multiple-testing correction across metrics and arms: holm, bh or none', 'none')
+  .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
+  .option('--no-cuped', 'ignore covariate columns')
+  .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
+
+program
   .command('demo')
   .description('Build the demo DuckDB warehouse when absent, then run every spec (what `npm start` does).')
   .addOption(projectDir)

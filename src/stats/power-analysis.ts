@@ -26,6 +26,7 @@ export interface SampleSizePlan {
   /** Units needed in each arm, control first (null when unreachable). */
   unitsPerArm: number[] | null;
   totalUnits: number | null;
+  /** totalUnits / dailyUnits, not rounded (a fraction of a day means the last day is partial). */
   days: number | null;
 }
 

@@ -1,6 +1,6 @@
 // The five vectors of /work/shared/reference/stats-conventions.md (from gbstats' own tests).
 import { describe, expect, it } from 'vitest';
-import { compareArms, sampleRatioMismatch, type ArmSums } from '../../src/stats/index.js';
+import { compareArms, compareTreatment, sampleRatioMismatch, type ArmSufficientStats, type ArmSums } from '../../src/stats/index.js';
 import { expectClose, expectPairClose } from './tolerance.js';
 
 const A: ArmSums = { n: 3407, sum: 1396.87, sumSquares: 52377.9767 };
@@ -54,5 +54,41 @@ describe('conventions vectors', () => {
     expectClose(s.pValue, 2.007865612426481e-5);
     expect(s.pValue).toBeLessThan(0.001);
     expect(s.dof).toBe(1);
+  });
+});
+
+// The same vectors through the sufficient-statistics entry point the pipeline and `exptrack analyze` use.
+describe('conventions vectors via compareTreatment', () => {
+  const a: ArmSufficientStats = { kind: 'mean', n: A.n, y: { sum: A.sum, sumSquares: A.sumSquares } };
+  const b: ArmSufficientStats = { kind: 'mean', n: B.n, y: { sum: B.sum, sumSquares: B.sumSquares } };
+
+  it('1 and 2. Welch relative and absolute lift', () => {
+    const c = compareTreatment(a, b, { alpha: 0.05 });
+    expectClose(c.relative.lift, 0.7073170731707317);
+    expectPairClose(c.relative.ci as [number, number], [-0.03526008906611777, 1.449894235407581]);
+    expectClose(c.relative.se, 0.3787943616681428);
+    expectClose(c.relative.pValue, 0.06191182745618362);
+    expectClose(c.absolute.lift, 0.29);
+    expectPairClose(c.absolute.ci as [number, number], [0.04537789255929012, 0.5346221074407098]);
+    expectClose(c.absolute.se, 0.12478363158758794);
+    expectClose(c.absolute.pValue, 0.020158402643587037);
+  });
+
+  it('3. proportions 14/28 vs 16/30, relative lift', () => {
+    const p = (n: number, sum: number): ArmSufficientStats => ({ kind: 'proportion', n, y: { sum, sumSquares: sum } });
+    const r = compareTreatment(p(28, 14), p(30, 16)).relative;
+    expectClose(r.lift, 0.06666666666666665);
+    expectPairClose(r.ci as [number, number], [-0.4776740282706786, 0.6110073616040119]);
+    expectClose(r.se, 0.27169855689735606);
+    expectClose(r.pValue, 0.8070716832021887);
+  });
+
+  it('4. control n = 2: not estimable, lift 0, CI (0, 0), p 1, with a message', () => {
+    const c = compareTreatment({ ...a, n: 2 }, b);
+    for (const r of [c.absolute, c.relative]) {
+      expect(r).toMatchObject({ ok: false, lift: 0, ci: [0, 0], pValue: 1 });
+      expect(r.message).toMatch(/control/i);
+    }
+    expect(c.bayesian.relative).toMatchObject({ ok: false, chanceToWin: 0.5 });
   });
 });

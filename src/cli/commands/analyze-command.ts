@@ -1,0 +1,60 @@
+import { readSummaryFile } from '../../summary-input/read-summary-file.js';
+import { analyzeSummary, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from '../../summary-input/summary-analysis.js';
+import { formatReadout } from '../../summary-input/summary-readout.js';
+import { reportFailure, UsageError } from '../common.js';
+import { EXIT, type ExitCode } from '../exit.js';
+
+export interface AnalyzeFlags {
+  json?: boolean;
+  alpha?: string;
+  sides?: string;
+  sequential?: boolean;
+  tuning?: string;
+  priorMean?: string;
+  priorSd?: string;
+  correction?: string;
+  control?: string;
+  cuped?: boolean;
+}
+
+function numberFlag(name: string, text: string | undefined, ok: (v: number) => boolean, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} '${text}' must be ${what}`);
+  return v;
+}
+
+export function analyzeOptionsFromFlags(f: AnalyzeFlags): AnalyzeOptions {
+  const alpha = numberFlag('alpha', f.alpha, (v) => v > 0 && v < 1, 'a number strictly between 0 and 1') ?? DEFAULT_ANALYZE_OPTIONS.alpha;
+  const sides = f.sides ?? 'two-sided';
+  if (sides !== 'two-sided' && sides !== 'greater' && sides !== 'less') throw new UsageError(`--sides '${sides}' must be two-sided, greater or less`);
+  const tuning = numberFlag('tuning', f.tuning, (v) => v > 0, 'a number > 0') ?? 5000;
+  if (f.tuning !== undefined && !f.sequential) throw new UsageError('--tuning applies only with --sequential');
+  if (f.sequential && sides !== 'two-sided' && alpha >= 0.5) throw new UsageError('a one-sided sequential test needs --alpha < 0.5');
+  const priorSd = numberFlag('prior-sd', f.priorSd, (v) => v > 0, 'a number > 0');
+  const priorMean = numberFlag('prior-mean', f.priorMean, () => true, 'a number');
+  if (priorMean !== undefined && priorSd === undefined) throw new UsageError('--prior-mean needs --prior-sd (the prior is a normal distribution on the relative lift)');
+  const correction = f.correction ?? 'none';
+  if (correction !== 'holm' && correction !== 'bh' && correction !== 'none') throw new UsageError(`--correction '${correction}' must be holm, bh or none`);
+  return {
+    alpha,
+    sides,
+    sequentialTuning: f.sequential ? tuning : null,
+    prior: priorSd === undefined ? DEFAULT_ANALYZE_OPTIONS.prior : { mean: priorMean ?? 0, variance: priorSd * priorSd, proper: true },
+    correction,
+    cuped: f.cuped !== false,
+  };
+}
+
+/** `exptrack analyze <file>`: statistics on per-arm summary numbers the user already has. */
+export async function analyzeCommand(file: string, flags: AnalyzeFlags): Promise<ExitCode> {
+  try {
+    const options = analyzeOptionsFromFlags(flags);
+    const metrics = readSummaryFile(file, flags.control);
+    const result = analyzeSummary(file, metrics, options);
+    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatReadout(result));
+    return EXIT.ok;
+  } catch (e) {
+    return reportFailure(e, flags.json);
+  }
+}

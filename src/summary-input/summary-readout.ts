@@ -1,0 +1,41 @@
+import type { AnalyzeResult, CorrectedEstimate } from './summary-analysis.js';
+
+const num = (v: number, digits = 4) => (Number.isInteger(v) ? String(v) : v.toPrecision(digits));
+const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}%`;
+const share = (v: number) => `${(v * 100).toFixed(2)}%`;
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${num(v)}`;
+const bound = (v: number | null, side: 'lo' | 'hi', f: (x: number) => string) => (v === null ? (side === 'lo' ? '-inf' : '+inf') : f(v));
+const pValue = (p: number) => (p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
+
+function line(label: string, e: CorrectedEstimate, f: (x: number) => string, r: AnalyzeResult): string {
+  if (!e.ok) return `    ${label}: not estimable: ${e.message}`;
+  const conf = `${Math.round((1 - r.options.alpha) * 1000) / 10}%`;
+  let s = `    ${label} ${f(e.lift)}  ${conf} CI [${bound(e.ci[0], 'lo', f)}, ${bound(e.ci[1], 'hi', f)}]  p = ${pValue(e.pValue)}`;
+  if (r.options.correction !== 'none') {
+    s += `  (${r.options.correction} p = ${pValue(e.pValueAdjusted)}, CI [${bound(e.ciAdjusted[0], 'lo', f)}, ${bound(e.ciAdjusted[1], 'hi', f)}])`;
+  }
+  return s;
+}
+
+/** Plain-text readout of an analyze result, one block per metric. */
+export function formatReadout(r: AnalyzeResult): string {
+  const o = r.options;
+  const test = `${o.sequential ? `sequential (always-valid, tuning ${o.sequential.tuning})` : 'fixed-horizon Welch t'}, ${o.sides}, alpha ${o.alpha}`;
+  const out = [`${r.file}: ${test}; correction ${o.correction} over ${r.familySize} comparison(s)`];
+  for (const m of r.metrics) {
+    out.push('', `metric ${m.name} (${m.kind}), control ${m.control}`);
+    for (const a of m.arms) out.push(`  ${a.variant}: ${a.units} units, mean ${num(a.mean, 6)}`);
+    for (const c of m.comparisons) {
+      out.push(`  ${c.variant} vs ${m.control}:`);
+      out.push(line('relative lift', c.relative, pct, r));
+      out.push(line('absolute lift', c.absolute, signed, r));
+      if (c.cuped) out.push(`    CUPED: theta ${num(c.cuped.theta)}, variance reduction ${(c.cuped.varianceReduction * 100).toFixed(1)}%`);
+      const b = c.bayesian.relative;
+      if (b.ok) {
+        out.push(`    Bayesian (${o.prior.proper ? `prior N(${o.prior.mean}, ${num(o.prior.variance)})` : 'flat prior'}): chance to beat control ${(b.chanceToWin * 100).toFixed(1)}%, ` +
+          `risk ${share(b.risk[0])} choosing control / ${share(b.risk[1])} choosing ${c.variant}, credible interval [${pct(b.ci[0]!)}, ${pct(b.ci[1]!)}]`);
+      }
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
