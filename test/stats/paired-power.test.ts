@@ -31,13 +31,16 @@ describe('pairedTTest', () => {
 describe('power analysis', () => {
   const base = { baselineMean: 10, baselineVariance: 25, dailyUnits: 1000 };
 
-  it('needs the closed-form sample size for a two-sided fixed-horizon test', () => {
+  it('needs about the closed-form sample size for a two-sided fixed-horizon test', () => {
     // Relative-lift variance with equal arms: sigma^2 (1 + (1 + L)^2) / (n mu^2) per arm of n units,
-    // so n = sigma^2 (1 + (1 + L)^2) (z_{0.975} + z_{0.8})^2 / (mu L)^2 (the far tail is negligible).
+    // so n = sigma^2 (1 + (1 + L)^2) (z_{0.975} + z_{0.8})^2 / (mu L)^2 to first order. The plan
+    // integrates over the estimated control mean the test divides by (what the test really does; the
+    // calibration script confirms it by simulation): a few percent away from the first-order value.
     const L = 0.05;
     const n = (25 * (1 + (1 + L) ** 2) * (standardNormalQuantile(0.975) + standardNormalQuantile(0.8)) ** 2) / (10 * L) ** 2;
     const plan = sampleSizeForMde(base, L);
-    expect(Math.abs(plan.unitsPerArm![0] - n)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(plan.unitsPerArm![0] - n) / n).toBeLessThan(0.05);
+    expect(plan.unitsPerArm![0]).not.toBe(Math.ceil(n));
     expectClose(plan.days!, plan.totalUnits! / 1000);
     expectClose(powerForLift(base, L, plan.days!), 0.8, 2e-3);
   });
@@ -55,7 +58,16 @@ describe('power analysis', () => {
   });
 
   it('gives power alpha / 2 per side at zero lift', () => {
-    expectClose(powerForLift(base, 0, 10), 0.05);
+    // Not exactly alpha: the delta-method test on estimated means is very slightly conservative.
+    expectClose(powerForLift(base, 0, 10), 0.05, 1e-3);
+  });
+
+  it('matches the first-order formula when the control mean is measured precisely', () => {
+    // With a tiny coefficient of variation, dividing by the estimated mean changes nothing.
+    const precise = { baselineMean: 1000, baselineVariance: 1, dailyUnits: 1 };
+    const L = 0.0002;
+    const n = (1 * (1 + (1 + L) ** 2) * (standardNormalQuantile(0.975) + standardNormalQuantile(0.8)) ** 2) / (1000 * L) ** 2;
+    expect(Math.abs(sampleSizeForMde(precise, L).unitsPerArm![0] - n)).toBeLessThanOrEqual(1.5);
   });
 
   it('keeps a proportion lift inside (0, 1)', () => {
