@@ -24,7 +24,8 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     arm: (arms: { variant: string }[], variant: string) => arms.find((a) => a.variant === variant),
   });
   const dir = join(templatesDir, 'report');
-  for (const name of ['arm_words', 'arm_short']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
+  for (const name of ['arm_words', 'arm_short', 'changelog', 'reproducibility']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {

@@ -2,7 +2,10 @@ import { compileProject } from '../compile/compile-project.js';
 import type { ProjectConfig, Target } from '../config/project-config.js';
 import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
 import { createReportRenderer } from '../report/render-report.js';
-import { newRunId, writePackage } from '../report/write-package.js';
+import { writeChainedPackage } from '../audit/chained-package.js';
+import { writeIndex } from '../audit/experiment-index.js';
+import { loadSigner } from '../audit/signing.js';
+import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import type { Row } from '../warehouse/types.js';
 import { analyze } from './analyze.js';
@@ -44,6 +47,8 @@ export async function runProject(opts: {
   const progress = opts.onProgress ?? (() => undefined);
   const compiled = compileProject(config, target, opts.selectors, opts.asOf);
   const render = createReportRenderer(TEMPLATES_DIR);
+  const signer = loadSigner(config.signing);
+  const reportsDir = opts.reportsDir ?? config.paths.reports;
   const warehouse = getWarehouse(target.type);
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
   const summaries: ExperimentRunSummary[] = [];
@@ -66,7 +71,7 @@ export async function runProject(opts: {
         finishedAt: new Date().toISOString(),
       };
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
-      const dir = writePackage({ reportsDir: opts.reportsDir ?? config.paths.reports, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, report: render(results) });
+      const { dir } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
@@ -81,6 +86,7 @@ export async function runProject(opts: {
   } finally {
     await adapter.close();
   }
+  if (summaries.length) writeIndex(reportsDir);
   return {
     asOf: compiled.manifest.asOf,
     target: { name: target.name, type: target.type },
