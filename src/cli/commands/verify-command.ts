@@ -51,8 +51,9 @@ export async function verifyCommand(paths: string[], opts: { json?: boolean; rer
     for (const p of paths) {
       const kind = classifyPath(p);
       if (kind === 'experiment') experiments.push(verifyExperiment(p));
-      else if (kind === 'reports') for (const e of listPackages(p)) if (classifyPath(join(p, e.name)) === 'experiment') experiments.push(verifyExperiment(e.dir));
-      else packages.push(verifyPackage(p));
+      else if (kind === 'reports') {
+        for (const e of listPackages(p)) if (classifyPath(join(p, e.name)) === 'experiment') experiments.push(verifyExperiment(e.dir));
+      } else packages.push(verifyPackage(p));
     }
     const ok = packages.every((r) => r.ok) && experiments.every((r) => r.ok);
     if (opts.json) out(JSON.stringify({ ok, exitCode: ok ? EXIT.ok : EXIT.checkFailed, packages, experiments }, null, 2));
