@@ -35,9 +35,13 @@ export function verifyExperiment(dir: string): ExperimentVerifyResult {
   const push = (subject: string, kind: ChainProblem['kind'], message: string) => chain.push({ subject, kind, message });
 
   const chained = entries.filter((p) => p.manifest?.chain);
+  // Packages written before chaining existed (manifest schemaVersion 1, older than every chained
+  // package) are verified on their own and left out of the chain.
+  const firstChained = chained.map((p) => p.name).sort()[0];
+  const legacy = new Set(entries.filter((p) => p.manifest?.schemaVersion === 1 && !p.manifest.chain && (!firstChained || p.name < firstChained)).map((p) => p.name));
   for (const p of entries) {
     if (p.manifest && p.manifest.runId !== p.name) push(p.name, 'reordered', `the directory is named ${p.name} but its manifest says run ${String(p.manifest.runId)} (moved or swapped)`);
-    if (p.manifest && !p.manifest.chain) push(p.name, 'unchained', 'the manifest has no chain link to a previous package (written outside exptrack, or before chaining)');
+    if (p.manifest && !p.manifest.chain && !legacy.has(p.name)) push(p.name, 'unchained', 'the manifest has no chain link to a previous package (written outside exptrack)');
   }
   const bySeq = new Map<number, typeof entries>();
   for (const p of chained) bySeq.set(p.manifest!.chain!.sequence, [...(bySeq.get(p.manifest!.chain!.sequence) ?? []), p]);
@@ -73,7 +77,7 @@ export function verifyExperiment(dir: string): ExperimentVerifyResult {
     else if (p.digest !== l.digest) push(l.runId, 'replaced', `its digest differs from the one chain.log recorded when it was written: the package was replaced or edited`);
     else if (p.manifest?.chain?.sequence !== l.sequence) push(l.runId, 'reordered', `chain.log puts it at sequence ${l.sequence}, its manifest says ${String(p.manifest?.chain?.sequence)}`);
   });
-  if (logged.length) for (const p of entries) if (!logged.some((l) => l.kind === 'package' && l.runId === p.name)) push(p.name, 'unchained', 'not listed in chain.log: added outside exptrack');
+  if (logged.length) for (const p of entries) if (!legacy.has(p.name) && !logged.some((l) => l.kind === 'package' && l.runId === p.name)) push(p.name, 'unchained', 'not listed in chain.log: added outside exptrack');
 
   const digests = new Set(entries.map((p) => p.digest).filter((d): d is string => d !== null));
   const decisions = checkDecisions(dir, digests);

@@ -20,6 +20,9 @@ export interface ExperimentRunSummary {
   id: string;
   runId: string;
   packageDir: string;
+  /** SHA-256 of the package's SHA256SUMS, and its place in the experiment's chain. */
+  packageDigest: string;
+  chainSequence: number;
   recommendation: Recommendation;
   variant: string | null;
   failedChecks: { reasonCode: string; severity: string }[];
@@ -71,12 +74,14 @@ export async function runProject(opts: {
         finishedAt: new Date().toISOString(),
       };
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
-      const { dir } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
+      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
         runId: run.runId,
         packageDir: dir,
+        packageDigest: digest,
+        chainSequence: sequence,
         recommendation: results.decision.recommendation,
         variant: results.decision.variant,
         failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),

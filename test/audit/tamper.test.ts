@@ -186,6 +186,22 @@ describe('tampering with the chain', () => {
     expect(e.chain.filter((c) => c.subject === runs[1]).map((c) => c.kind)).toContain('replaced');
   });
 
+  it('a package from before chaining (schemaVersion 1, older than the chain) verifies on its own and stays out of the chain', () => {
+    const dir = copy();
+    const old = '20200101T000000Z-0a0a0a';
+    cpSync(join(dir, runs[0]), join(dir, old), { recursive: true });
+    reseal(join(dir, old), (m) => {
+      m.schemaVersion = 1;
+      m.runId = old;
+      delete m.chain;
+    });
+    expect(verifyExperiment(dir)).toMatchObject({ ok: true, chain: [] });
+    // The same package dated after the chain started is not legacy.
+    const late = '20991231T000000Z-0b0b0b';
+    renameSync(join(dir, old), join(dir, late));
+    expect(verifyExperiment(dir).chain).toContainEqual(expect.objectContaining({ subject: late, kind: 'unchained' }));
+  });
+
   it('an edited chain.log is named', () => {
     const dir = copy();
     const log = readFileSync(join(dir, 'chain.log'), 'utf8').split('\n');
