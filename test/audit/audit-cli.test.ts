@@ -91,6 +91,16 @@ describe('audit commands', () => {
     expect(broken.stdout).toMatch(/CHAIN MISSING/);
   });
 
+  it('a run with signing configured but no key exits 2, names the variable and writes nothing', async () => {
+    const signed = await auditProject({ signing: true });
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.EXPTRACK_TEST_SIGNING_KEY;
+    const r = await exec(process.execPath, [CLI, 'run', 'checkout_redesign', '--project-dir', signed], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).toBe(2);
+    expect((r as { stderr: string }).stderr).toContain('EXPTRACK_TEST_SIGNING_KEY is not set');
+    expect(existsSync(join(signed, 'reports'))).toBe(false);
+  });
+
   it('verify --rerun exits 0 when reproduced; decide without a project exits 2', async () => {
     const dir = join(project, 'reports', 'homepage_aa');
     const pkg = join(dir, readdirSync(dir).filter((n) => /^\d{8}T/.test(n))[0]);
