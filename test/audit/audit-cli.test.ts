@@ -93,7 +93,7 @@ describe('audit commands', () => {
 
   it('a run with signing configured but no key exits 2, names the variable and writes nothing', async () => {
     const signed = await auditProject({ signing: true });
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.EXPTRACK_TEST_SIGNING_KEY;
     const r = await exec(process.execPath, [CLI, 'run', 'checkout_redesign', '--project-dir', signed], { env }).catch((e: { code: number; stderr: string }) => e);
     expect((r as { code: number }).code).toBe(2);
