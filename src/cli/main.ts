@@ -33,10 +33,41 @@ program
 
 program
   .command('verify')
-  .description('Recompute every digest of report packages; exit 0 when intact, 1 naming each changed, missing or added file.')
-  .argument('<packages...>', 'package directories (reports/<experiment>/<run-id>)')
+  .description('Verify packages, experiment folders (every package, the hash chain, the decisions) or a reports folder; exit 0 when intact, 1 naming each problem.')
+  .argument('<paths...>', 'package (reports/<experiment>/<run-id>), experiment folder (reports/<experiment>, or an archive) or reports folder')
   .addOption(json)
+  .option('--rerun', "execute each package's recorded SQL again on --target and compare input fingerprints and results separately")
+  .addOption(target).addOption(projectDir)
   .action(async (dirs: string[], opts) => exitWith(await (await import('./commands/verify-command.js')).verifyCommand(dirs, opts)));
+
+const reportsDir = new Option('--reports-dir <dir>', 'reports folder (default: <project>/reports)');
+
+program
+  .command('decide')
+  .description('Record a human decision on the newest package of an experiment (append-only, hash-chained, signed when the project signs).')
+  .argument('<experiment>', 'experiment id')
+  .requiredOption('--decision <kind>', 'ship | iterate | stop | rerun')
+  .requiredOption('--by <name>', 'who decides')
+  .requiredOption('--note <text>', 'why')
+  .option('--variant <key>', 'the variant to ship (default: the recommended one)')
+  .option('--acknowledge <reason>', 'required to override the recommendation or to ship a variant planned for more than half of traffic')
+  .option('--package <run-id>', 'decide on this package instead of the newest')
+  .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .action(async (experiment: string, opts) => exitWith(await (await import('./commands/decide-command.js')).decideCommand(experiment, opts)));
+
+program
+  .command('list')
+  .description('Experiments with their runs, check status, latest recommendation and decision (as in reports/index.md).')
+  .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .action(async (opts) => exitWith(await (await import('./commands/list-command.js')).listCommand(opts)));
+
+program
+  .command('archive')
+  .description("Copy a concluded experiment's packages and decisions into one folder that `exptrack verify DIR` checks without the project.")
+  .argument('<experiment>', 'experiment id')
+  .requiredOption('--to <dir>', 'destination folder (absent or empty)')
+  .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .action(async (experiment: string, opts) => exitWith(await (await import('./commands/archive-command.js')).archiveCommand(experiment, opts)));
 
 program
   .command('plan')

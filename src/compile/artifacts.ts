@@ -4,6 +4,7 @@ export const STEPS = [
   { name: 'exposures', file: '01_exposures.sql', template: 'exposures' },
   { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
+  { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
 ] as const;
 export type StepName = (typeof STEPS)[number]['name'];
 
@@ -19,6 +20,9 @@ export const PACKAGE_FILES = {
   sqlDir: 'sql',
   specDir: 'spec',
   modelsDir: 'models',
+  changelog: 'CHANGELOG.md',
+  /** Ed25519 signature of SHA256SUMS; the one file SHA256SUMS cannot list. */
+  signature: 'signature.json',
 } as const;
 export const RESULTS_SCHEMA_VERSION = 1;
-export const PACKAGE_MANIFEST_SCHEMA_VERSION = 1;
+export const PACKAGE_MANIFEST_SCHEMA_VERSION = 2;

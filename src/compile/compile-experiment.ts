@@ -1,6 +1,7 @@
 import { renderExpression, type Expr } from '../expr/index.js';
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
+import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
 import { STEPS, type StepName } from './artifacts.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { SqlFragment } from './sql-fragment.js';
@@ -27,6 +28,8 @@ export interface CompiledExperiment {
   bounds: { start: string; exposureEnd: string; asOf: string };
   steps: CompiledStep[];
   layout: ResultLayout;
+  /** What the fingerprints step covers per source (recorded in the package manifest). */
+  fingerprints: FingerprintDefinition[];
 }
 
 export class CompileError extends Error {}
@@ -70,7 +73,10 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     if (!sourceList.has(s.name)) sourceList.set(s.name, s);
   }
 
+  const fingerprints = fingerprintDefinitions(exp, bounds, plan.metricSources.map((s) => ({ source: s.sourceName, scanStart: s.scanStart, scanEnd: s.scanEnd })), dialect);
+
   const context = {
+    fingerprintSources: fingerprintContext(fingerprints, sourceList, dialect),
     experiment: exp.id,
     asOf,
     bounds,
@@ -106,6 +112,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     asOf,
     bounds,
     steps,
+    fingerprints,
     layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
 }

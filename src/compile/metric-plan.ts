@@ -59,6 +59,8 @@ export interface Aggregate {
 }
 
 export interface SourceScan {
+  /** The model's source name. */
+  sourceName: string;
   cte: string;
   alias: string;
   table: string;
@@ -121,6 +123,7 @@ export function planMetrics(
     const scanEnd = open || post.length === 0 ? bounds.asOf : minIso(addSeconds(bounds.exposureEnd, longest), bounds.asOf);
     const scanStart = items.some((w) => w.pre) && lookback !== null ? addSeconds(bounds.start, -lookback) : bounds.start;
     return {
+      sourceName: source.name,
       cte: `source_${i + 1}_units`,
       alias,
       table: source.table,

@@ -15,6 +15,11 @@ const ConfigSchema = z
     name: z.string().min(1),
     default_target: z.string().min(1),
     as_of: Timestamp.optional().describe('pins the analysis time; otherwise --as-of or the current time'),
+    signing: z
+      .object({ key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe('environment variable holding the path of an Ed25519 PEM private key') })
+      .strict()
+      .optional()
+      .describe('sign report packages and decision records (see README, Audit and verification)'),
     targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.looseObject({ type: z.string() })),
   })
   .strict();
@@ -64,6 +69,8 @@ export interface ProjectConfig {
   defaultTarget: string;
   targets: Map<string, Target>;
   paths: { specs: string; models: string; reports: string; target: string };
+  /** Packages and decisions are signed with the key whose path this variable holds (src/audit/signing.ts). */
+  signing: { keyEnv: string } | null;
 }
 
 /** Reads exptrack.yaml; each target's settings are checked by its warehouse's own schema. */
@@ -112,6 +119,7 @@ export function loadProjectConfig(root: string, env: NodeJS.ProcessEnv = process
     asOf: parsed.data.as_of ?? null,
     defaultTarget: parsed.data.default_target,
     targets,
+    signing: parsed.data.signing ? { keyEnv: parsed.data.signing.key_env } : null,
     paths: { specs: join(root, 'specs'), models: join(root, 'models'), reports: join(root, 'reports'), target: join(root, 'target') },
   };
 }

@@ -32,7 +32,8 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     duration: (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds / 3600} hours`),
   });
   const dir = join(templatesDir, 'report');
-  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
+  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PACKAGE_FILES } from '../compile/artifacts.js';
+import { checkPackageSignature } from '../audit/package-signature.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import { checksumsText, parseChecksums } from './checksums.js';
 
@@ -15,6 +16,8 @@ export interface VerifyResult {
   ok: boolean;
   files: number;
   problems: VerifyProblem[];
+  /** Fingerprint of the key whose signature holds (signature.json), else null. */
+  signedBy?: string | null;
 }
 
 function listFiles(dir: string): string[] {
@@ -36,7 +39,8 @@ function listFiles(dir: string): string[] {
  */
 export function verifyPackage(dir: string): VerifyResult {
   const problems: VerifyProblem[] = [];
-  const result = (files: number): VerifyResult => ({ dir, ok: problems.length === 0, files, problems });
+  let signedBy: string | null = null;
+  const result = (files: number): VerifyResult => ({ dir, ok: problems.length === 0, files, problems, signedBy });
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push({ file: dir, kind: 'missing', message: 'not a directory' });
     return result(0);
@@ -57,19 +61,29 @@ export function verifyPackage(dir: string): VerifyResult {
     problems.push({ file: PACKAGE_FILES.checksums, kind: 'changed', message: 'the checksum list was edited (not in canonical order or form)' });
   }
 
+  const recordedInManifest = (file: string): string | undefined => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, PACKAGE_FILES.manifest), 'utf8')) as { files?: Record<string, string> }).files?.[file];
+    } catch {
+      return undefined;
+    }
+  };
   const actual = new Map<string, string>();
-  for (const f of present) if (f !== PACKAGE_FILES.checksums) actual.set(f, sha256(readFileSync(join(dir, f))));
+  for (const f of present) if (f !== PACKAGE_FILES.checksums && f !== PACKAGE_FILES.signature) actual.set(f, sha256(readFileSync(join(dir, f))));
   for (const [file, digest] of listed) {
     const got = actual.get(file);
     if (got === undefined) problems.push({ file, kind: 'missing', message: 'listed in SHA256SUMS but not present' });
-    else if (got !== digest) problems.push({ file, kind: 'changed', message: `SHA-256 is ${got.slice(0, 12)}…, expected ${digest.slice(0, 12)}…` });
+    else if (got !== digest && recordedInManifest(file) === got) {
+      // The file still matches manifest.json: the checksum line is what was edited.
+      problems.push({ file: PACKAGE_FILES.checksums, kind: 'changed', message: `its line for ${file} was edited (the file matches manifest.json)` });
+    } else if (got !== digest) problems.push({ file, kind: 'changed', message: `SHA-256 is ${got.slice(0, 12)}…, expected ${digest.slice(0, 12)}…` });
   }
   for (const file of actual.keys()) {
     if (!listed.has(file)) problems.push({ file, kind: 'added', message: 'present but not listed in SHA256SUMS' });
   }
 
   // The manifest's own list must match the checksum list, and the data digest must match the data.
-  let manifest: { files?: Record<string, string>; dataDigest?: string } | null = null;
+  let manifest: { files?: Record<string, string>; dataDigest?: string; signing?: { keyFingerprint: string } | null } | null = null;
   try {
     manifest = JSON.parse(readFileSync(join(dir, PACKAGE_FILES.manifest), 'utf8'));
   } catch {
@@ -94,6 +108,9 @@ export function verifyPackage(dir: string): VerifyResult {
       problems.push({ file: PACKAGE_FILES.results, kind: 'invalid', message: 'missing or not valid JSON' });
     }
   }
+  const signature = checkPackageSignature(dir, manifest);
+  problems.push(...signature.problems);
+  signedBy = signature.signedBy;
   // One problem per file and kind is enough to act on.
   const seen = new Set<string>();
   const unique = problems.filter((p) => !seen.has(`${p.file}\0${p.kind}`) && seen.add(`${p.file}\0${p.kind}`));

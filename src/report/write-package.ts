@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import { PACKAGE_FILES, PACKAGE_MANIFEST_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { CompiledExperiment } from '../compile/compile-experiment.js';
 import type { CompileManifest } from '../compile/compile-project.js';
+import type { AuditInfo } from '../audit/audit-info.js';
+import type { SignatureRecord } from '../audit/signing.js';
 import type { Results } from '../run/results.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { writeDirectoryAtomically } from '../util/atomic-write.js';
@@ -23,6 +25,11 @@ export interface PackageManifest {
   recommendation: string;
   /** SHA-256 of every file in the package except manifest.json and SHA256SUMS. */
   files: Record<string, string>;
+  /** Chain link, fingerprints, git provenance and signing key (src/audit; schemaVersion 2). */
+  chain?: AuditInfo['chain'];
+  fingerprints?: AuditInfo['fingerprints'];
+  git?: AuditInfo['git'];
+  signing?: AuditInfo['signing'];
 }
 
 /** Sortable and unique even for two runs started in the same second. */
@@ -42,6 +49,9 @@ export function writePackage(opts: {
   compileManifest: CompileManifest;
   results: Results;
   report: string;
+  /** Extra package files (CHANGELOG.md) and the signature of SHA256SUMS (src/audit). */
+  extraFiles?: Map<string, string>;
+  sign?: (checksums: string) => SignatureRecord;
 }): string {
   const { experiment, compiled, results } = opts;
   const files = new Map<string, string>();
@@ -50,6 +60,7 @@ export function writePackage(opts: {
   for (const s of compiled.steps) files.set(`${PACKAGE_FILES.sqlDir}/${s.file}`, s.sql);
   files.set(`${PACKAGE_FILES.specDir}/${basename(experiment.specFile)}`, experiment.specText);
   for (const m of experiment.modelFiles) files.set(`${PACKAGE_FILES.modelsDir}/${basename(m)}`, experiment.modelTexts[m]);
+  for (const [p, c] of opts.extraFiles ?? []) files.set(p, c);
 
   const digests = Object.fromEntries([...files.entries()].map(([p, c]) => [p, sha256(c)] as const).sort(([a], [b]) => a.localeCompare(b)));
   const pick = (r: Record<string, string>, keys: string[]) => Object.fromEntries([...keys].sort().map((k) => [k, r[k]]));
@@ -70,9 +81,14 @@ export function writePackage(opts: {
     dataDigest: results.dataDigest,
     recommendation: results.decision.recommendation,
     files: digests,
+    ...(results.audit
+      ? { chain: results.audit.chain, fingerprints: results.audit.fingerprints, git: results.audit.git, signing: results.audit.signing }
+      : {}),
   };
   files.set(PACKAGE_FILES.manifest, json(manifest));
-  files.set(PACKAGE_FILES.checksums, checksumsText(new Map([...files.entries()].map(([p, c]) => [p, sha256(c)]))));
+  const sums = checksumsText(new Map([...files.entries()].map(([p, c]) => [p, sha256(c)])));
+  files.set(PACKAGE_FILES.checksums, sums);
+  if (opts.sign) files.set(PACKAGE_FILES.signature, json(opts.sign(sums)));
 
   const dir = join(opts.reportsDir, experiment.id, results.run.runId);
   writeDirectoryAtomically(dir, files);

@@ -1,3 +1,4 @@
+import type { AuditInfo } from '../audit/audit-info.js';
 import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
@@ -39,6 +40,8 @@ export interface Results {
   data: Record<string, Row[]>;
   /** SHA-256 of the canonical JSON of `data`. */
   dataDigest: string;
+  /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */
+  audit?: AuditInfo;
 }
 
 export interface CheckResult {

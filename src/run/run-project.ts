@@ -2,7 +2,10 @@ import { compileProject } from '../compile/compile-project.js';
 import type { ProjectConfig, Target } from '../config/project-config.js';
 import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
 import { createReportRenderer } from '../report/render-report.js';
-import { newRunId, writePackage } from '../report/write-package.js';
+import { writeChainedPackage } from '../audit/chained-package.js';
+import { writeIndex } from '../audit/experiment-index.js';
+import { loadSigner } from '../audit/signing.js';
+import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import type { Row } from '../warehouse/types.js';
 import { analyze } from './analyze.js';
@@ -17,6 +20,9 @@ export interface ExperimentRunSummary {
   id: string;
   runId: string;
   packageDir: string;
+  /** SHA-256 of the package's SHA256SUMS, and its place in the experiment's chain. */
+  packageDigest: string;
+  chainSequence: number;
   recommendation: Recommendation;
   variant: string | null;
   failedChecks: { reasonCode: string; severity: string }[];
@@ -44,6 +50,8 @@ export async function runProject(opts: {
   const progress = opts.onProgress ?? (() => undefined);
   const compiled = compileProject(config, target, opts.selectors, opts.asOf);
   const render = createReportRenderer(TEMPLATES_DIR);
+  const signer = loadSigner(config.signing);
+  const reportsDir = opts.reportsDir ?? config.paths.reports;
   const warehouse = getWarehouse(target.type);
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
   const summaries: ExperimentRunSummary[] = [];
@@ -66,12 +74,14 @@ export async function runProject(opts: {
         finishedAt: new Date().toISOString(),
       };
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
-      const dir = writePackage({ reportsDir: opts.reportsDir ?? config.paths.reports, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, report: render(results) });
+      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
         runId: run.runId,
         packageDir: dir,
+        packageDigest: digest,
+        chainSequence: sequence,
         recommendation: results.decision.recommendation,
         variant: results.decision.variant,
         failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),
@@ -81,6 +91,7 @@ export async function runProject(opts: {
   } finally {
     await adapter.close();
   }
+  if (summaries.length) writeIndex(reportsDir);
   return {
     asOf: compiled.manifest.asOf,
     target: { name: target.name, type: target.type },

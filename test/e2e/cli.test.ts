@@ -69,8 +69,9 @@ describe('exptrack CLI', () => {
     expect(summary.exitCode).toBe(1);
     expect(summary.experiments).toHaveLength(4);
     expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
-    expect(r.stderr).toContain('checkout_redesign: [1/3] exposures');
-    expect(r.stderr).toContain('[3/3] sources');
+    expect(r.stderr).toContain('checkout_redesign: [1/4] exposures');
+    expect(r.stderr).toContain('[3/4] sources');
+    expect(r.stderr).toContain('[4/4] fingerprints');
   });
 
   it('exits 0 when the selected experiments pass their error checks, and verify accepts the package', async () => {
@@ -127,7 +128,7 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('building demo warehouse');
     expect(r.stdout).toContain('checkout_redesign: SHIP one_page');
-    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']);
+    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'index.md', 'mobile_onboarding', 'pricing_banner']);
   });
 
   it('the committed JSON Schemas are the ones the zod schemas generate', async () => {

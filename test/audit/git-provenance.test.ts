@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitProvenance } from '../../src/audit/git-provenance.js';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+
+describe('git provenance', () => {
+  it('records the commit, the last commit touching the spec and uncommitted input changes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'exptrack-git-'));
+    mkdirSync(join(root, 'specs'));
+    writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\n');
+    writeFileSync(join(root, 'other.txt'), '1\n');
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'spec');
+    const specCommit = git(root, 'rev-parse', 'HEAD');
+    writeFileSync(join(root, 'other.txt'), '2\n');
+    git(root, 'commit', '-qam', 'other');
+    const head = git(root, 'rev-parse', 'HEAD');
+
+    expect(gitProvenance(root, 'specs/a.yaml', ['specs/a.yaml'])).toEqual({ commit: head, dirty: false, dirtyFiles: [], specCommit });
+    // Uncommitted changes elsewhere do not make the inputs dirty; a changed spec does.
+    writeFileSync(join(root, 'other.txt'), '3\n');
+    expect(gitProvenance(root, 'specs/a.yaml', ['specs/a.yaml'])?.dirty).toBe(false);
+    writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\nname: A\n');
+    expect(gitProvenance(root, 'specs/a.yaml', ['specs/a.yaml'])).toMatchObject({ dirty: true, dirtyFiles: ['specs/a.yaml'] });
+  });
+
+  it('is null outside a git work tree', () => {
+    expect(gitProvenance(mkdtempSync(join(tmpdir(), 'exptrack-nogit-')), 'specs/a.yaml', [])).toBeNull();
+  });
+});
