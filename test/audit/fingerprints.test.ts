@@ -93,7 +93,8 @@ describe('input fingerprints', () => {
     const later = await runExperiment(project);
     const log = readFileSync(join(later, 'CHANGELOG.md'), 'utf8');
     expect(log).toContain('as-of 2026-10-20T12:00:00.000Z → 2026-11-01T00:00:00.000Z');
-    expect(log).toContain('web_events: unchanged over 16 common day(s) 2026-10-04 to 2026-10-19');
+    expect(log).toContain('web_events: unchanged over 30 common day(s) 2026-09-20 to 2026-10-19');
+    // 30 days, not 16: the metric scan, and so the fingerprint, starts a 14-day CUPED lookback early.
     expect(earlier).not.toBe(later);
   });
 });
