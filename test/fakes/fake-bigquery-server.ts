@@ -1,8 +1,8 @@
 // A fake of the BigQuery REST API (v2) on 127.0.0.1 and a free port, for protocol tests through the
 // unmodified @google-cloud/bigquery SDK. It speaks the job endpoints the adapter uses —
 // jobs.insert (incl. dry run), jobs.get, jobs.getQueryResults (paging, long poll), jobs.cancel — and
-// jobs.query. What a query returns is programmed by the test (`answer`); the fake does not
-// pretend to be a SQL engine. Failures are injected per endpoint, before or after the request
+// jobs.query. What a query returns is programmed by the test (`answer`): fixed rows, or rows from
+// DuckDB after translating the SQL (fake-bigquery-duckdb.ts). Failures are injected per endpoint, before or after the request
 // has taken effect (a lost response), or as a dropped connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,9 +66,10 @@ export class FakeBigqueryServer {
 
   constructor(
     private readonly opts: {
-      answer: (sql: string) => FakeAnswer;
-      /** Requests must carry `Authorization: Bearer <token>`. */
-      token: string;
+      /** A dry run passes `dryRun: true` and needs only bytesProcessed (or an error). */
+      answer: (sql: string, how: { dryRun: boolean }) => FakeAnswer | Promise<FakeAnswer>;
+      /** Requests must carry `Authorization: Bearer <token>`; null accepts any, as an emulator does. */
+      token: string | null;
       project?: string;
     },
   ) {}
@@ -114,7 +115,7 @@ export class FakeBigqueryServer {
     const fail = (status: number, reason: string, message: string) =>
       send(status, { error: { code: status, message, errors: [{ message, domain: 'global', reason }], status: ERROR_STATUS[status] ?? 'UNKNOWN' } });
 
-    if (req.headers.authorization !== `Bearer ${this.opts.token}`) {
+    if (this.opts.token !== null && req.headers.authorization !== `Bearer ${this.opts.token}`) {
       return fail(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
     }
     if (!m) return fail(404, 'notFound', `Not found: ${url.pathname}`);
@@ -163,9 +164,9 @@ export class FakeBigqueryServer {
     return job.cancelled || Date.now() - job.createdAt >= (job.answer.runMs ?? 0);
   }
 
-  private createJob(id: string, location: string, config: Record<string, unknown>): FakeJob | { status: number; reason: string; message: string } {
+  private async createJob(id: string, location: string, config: Record<string, unknown>): Promise<FakeJob> {
     const q = (config.query ?? {}) as { query?: string; maximumBytesBilled?: string };
-    const answer = this.opts.answer(q.query ?? '');
+    const answer = await this.opts.answer(q.query ?? '', { dryRun: false });
     const job: FakeJob = { id, location, sql: q.query ?? '', labels: (config.labels ?? {}) as Record<string, string>, maximumBytesBilled: q.maximumBytesBilled, answer, createdAt: Date.now(), cancelled: false };
     if (q.maximumBytesBilled !== undefined && (answer.bytesProcessed ?? 0) > Number(q.maximumBytesBilled)) {
       job.answer = { ...answer, runMs: 0, error: { status: 400, reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${q.maximumBytesBilled}. ${answer.bytesProcessed} or higher required.` } };
@@ -181,23 +182,21 @@ export class FakeBigqueryServer {
       const ref = (body?.jobReference ?? {}) as { jobId?: string; location?: string };
       const config = (body?.configuration ?? {}) as Record<string, unknown>;
       if (config.dryRun) {
-        const a = this.opts.answer(((config.query ?? {}) as { query?: string }).query ?? '');
+        const a = await this.opts.answer(((config.query ?? {}) as { query?: string }).query ?? '', { dryRun: true });
         if (a.error) return [a.error.status, a.error];
         const bytes = String(a.bytesProcessed ?? 0);
         return [200, { kind: 'bigquery#job', jobReference: { projectId: project, location: ref.location ?? 'US' }, configuration: config, statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } }, status: { state: 'DONE' } }];
       }
       const id = ref.jobId ?? `job_${this.jobs.size + 1}`;
       if (this.jobs.has(id)) return [409, { reason: 'duplicate', message: `Already Exists: Job ${project}:${ref.location ?? 'US'}.${id}` }];
-      const job = this.createJob(id, ref.location ?? 'US', config);
-      if ('reason' in job) return [job.status, job];
+      const job = await this.createJob(id, ref.location ?? 'US', config);
       return [200, this.jobResource(job, project)];
     }
     if (endpoint === 'query') {
       const requestId = String(body?.requestId ?? `q_${this.jobs.size + 1}`);
       const id = `query_${requestId}`;
       const existing = this.jobs.get(id);
-      const job = existing ?? this.createJob(id, String(body?.location ?? 'US'), { query: { query: body?.query, maximumBytesBilled: body?.maximumBytesBilled }, labels: body?.labels });
-      if ('reason' in job) return [job.status, job];
+      const job = existing ?? (await this.createJob(id, String(body?.location ?? 'US'), { query: { query: body?.query, maximumBytesBilled: body?.maximumBytesBilled }, labels: body?.labels }));
       return this.results(job, project, new URLSearchParams({ maxResults: String(body?.maxResults ?? ''), timeoutMs: String(body?.timeoutMs ?? 0) }));
     }
     const job = jobId ? this.jobs.get(jobId) : undefined;
