@@ -14,6 +14,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Dialect, transpile } from '@polyglot-sql/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileDemoFor, compiledQueries } from '../golden/demo-compile.js';
+import { closeEnough as close } from '../helpers/close-enough.js';
 import { CLI, demoProject } from '../helpers/demo-project.js';
 import { duckdbAnswers, TRANSLATION_GAPS, type DuckdbBackedAnswers } from '../fakes/fake-bigquery-duckdb.js';
 import { FakeBigqueryServer } from '../fakes/fake-bigquery-server.js';
@@ -148,16 +149,3 @@ describe('exptrack on a BigQuery target (fake server)', () => {
     expect(bq.stderr).toMatch(/\[2\/3\] metrics \.\.\. \d+ rows, \d+ ms, [\d.]+ (KiB|MiB) scanned \(dry-run estimate\)/);
   });
 });
-
-/** Deep equality with numbers compared to 1e-9 (relative) and timestamps as instants. */
-function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d\d-\d\dT/.test(a)) return Date.parse(a) === Date.parse(b);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => close(x, b[i]));
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    return close(ka, kb) && ka.every((k) => close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return a === b;
-}
