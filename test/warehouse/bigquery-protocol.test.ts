@@ -2,6 +2,7 @@
 // API on 127.0.0.1 (test/fakes/fake-bigquery-server.ts). Proves the protocol handling — job ids,
 // retries without a second job, paging, long polls, cancel on timeout and abort, dry runs, labels,
 // error kinds — not that BigQuery accepts the SQL (see bigquery-sql.test.ts and the live suite).
+import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openBigquery, type BigqueryClientOptions } from '../../src/warehouse/bigquery/adapter.js';
 import { bigqueryConfigSchema, type BigqueryConfig } from '../../src/warehouse/bigquery/config.js';
@@ -207,5 +208,15 @@ describe('BigQuery adapter over the REST protocol', () => {
     expect(e.kind).toBe(kind);
     expect(e.message).toMatch(text);
     expect(e.message).toContain('bq-test: Checkout Redesign! metrics:');
+  });
+
+  it('speaks jobs.query with a requestId too (the SDK’s own fast path), so the fake is a fair stand-in', async () => {
+    const sdk = new BigQuery({ projectId: 'test-project', apiEndpoint: fake.url, authClient: fakeAuthClient(TOKEN), autoRetry: false });
+    const before = fake.requestsTo('query').length;
+    const [rows] = await sdk.query({ query: 'SELECT paged', maxResults: 10 } as never);
+    expect((rows as { n: number }[]).map((r) => r.n)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const q = fake.requestsTo('query').slice(before);
+    expect(q).toHaveLength(1);
+    expect(q[0].body?.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
