@@ -136,6 +136,15 @@ describe('BigQuery adapter over the REST protocol', () => {
     expect(fake.executions).toBe(executions);
   });
 
+  it('cancels a job whose results stay unreachable after the retries', async () => {
+    const a = await open({}, { maxAttempts: 2 });
+    const cancels = fake.cancels.length;
+    fake.inject({ endpoint: 'results', status: 503 }, { endpoint: 'results', status: 502 });
+    const e = await failure(a.query('SELECT unreachable', CTX));
+    expect(e.kind).toBe('connection');
+    expect(fake.cancels.slice(cancels).map((id) => fake.jobs.get(id)?.sql)).toEqual(['SELECT unreachable']);
+  });
+
   it('cancels the job when the per-query timeout passes', async () => {
     const a = await open({ query_timeout_seconds: 0.3 });
     const t0 = Date.now();

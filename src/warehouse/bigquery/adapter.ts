@@ -163,14 +163,18 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
     async query(sql, ctx) {
       const deadline = Date.now() + timeoutMs;
       const jobId = `exptrack_${labelValue(ctx.experiment)}_${labelValue(ctx.step)}_${randomUUID().replaceAll('-', '')}`.replaceAll('-', '_');
+      let inserted = false;
       try {
         const job = await insertOnce(jobId, sql, ctx, deadline);
+        inserted = true;
         return await readAll(job, ctx, deadline);
       } catch (e) {
         if (e instanceof Stop) {
           await cancel(jobId);
           throw stopped(e, ctx);
         }
+        // Given up on reading a job that may still be running: stop it rather than pay for it.
+        if (inserted && isTransient(e)) await cancel(jobId);
         throw mapBigqueryError(e, ctx, errorTarget);
       }
     },
