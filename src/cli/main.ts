@@ -17,9 +17,10 @@ const json = new Option('--json', 'print one machine-readable summary on stdout'
 
 program
   .command('compile')
-  .description('Validate specs and write target/compiled/<experiment>/*.sql and target/manifest.json. Never connects.')
+  .description('Validate specs and write target/compiled/<experiment>/*.sql and target/manifest.json. Never connects, unless --estimate.')
   .argument('[selectors...]', 'spec ids or paths (default: every spec)')
   .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
+  .option('--estimate', 'dry-run every query on the target and print the bytes it would scan (BigQuery)')
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/compile-command.js')).compileCommand(selectors, opts)));
 
 program

@@ -13,7 +13,7 @@ import type { Recommendation } from './results.js';
 
 export type ProgressEvent =
   | { kind: 'step'; experiment: string; step: string; index: number; total: number }
-  | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number }
+  | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number; bytesEstimated?: number }
   | { kind: 'package'; experiment: string; dir: string };
 
 export interface ExperimentRunSummary {
@@ -27,6 +27,8 @@ export interface ExperimentRunSummary {
   variant: string | null;
   failedChecks: { reasonCode: string; severity: string }[];
   rowsTransferred: number;
+  /** Sum of the dry-run estimates of its queries, when the warehouse gives them (BigQuery). */
+  bytesEstimated?: number;
 }
 
 export interface RunSummary {
@@ -60,11 +62,16 @@ export async function runProject(opts: {
       const plan = compiled.compiled[i];
       const started = new Date();
       const data: Record<string, Row[]> = {};
+      let bytesEstimated: number | undefined;
       for (const [k, step] of plan.steps.entries()) {
         progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
         const t0 = performance.now();
-        data[step.name] = await adapter.query(step.sql, { experiment: exp.id, step: step.name });
-        progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0 });
+        const ctx = { experiment: exp.id, step: step.name };
+        // A dry run first where the warehouse offers one, so the cost shows before it is spent.
+        const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
+        if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;
+        data[step.name] = await adapter.query(step.sql, ctx);
+        progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0, ...(bytes !== undefined ? { bytesEstimated: bytes } : {}) });
       }
       const run = {
         runId: newRunId(started),
@@ -86,6 +93,7 @@ export async function runProject(opts: {
         variant: results.decision.variant,
         failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),
         rowsTransferred: Object.values(data).reduce((a, r) => a + r.length, 0),
+        ...(bytesEstimated !== undefined ? { bytesEstimated } : {}),
       });
     }
   } finally {

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { formatBytes } from '../../compile/estimate-bytes.js';
 import { runProject, type ProgressEvent } from '../../run/run-project.js';
 import { loadContext, reportFailure, type CommonOptions } from '../common.js';
 import { EXIT, type ExitCode } from '../exit.js';
@@ -9,7 +10,7 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
     const show = (e: ProgressEvent) => {
       if (opts.quiet) return;
       if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
-      if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms\n`);
+      if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
       if (e.kind === 'package') process.stderr.write(`${e.experiment}: report package ${relative(process.cwd(), e.dir) || e.dir}\n`);
     };
     const summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show });
@@ -18,7 +19,8 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
     } else {
       for (const s of summary.experiments) {
         const failed = s.failedChecks.map((c) => `${c.reasonCode} (${c.severity})`).join(', ');
-        process.stdout.write(`${s.id}: ${s.recommendation.toUpperCase()}${s.variant ? ` ${s.variant}` : ''}${failed ? `; failed checks: ${failed}` : ''}\n`);
+        const bytes = s.bytesEstimated !== undefined ? `; ${formatBytes(s.bytesEstimated)} scanned (estimate)` : '';
+        process.stdout.write(`${s.id}: ${s.recommendation.toUpperCase()}${s.variant ? ` ${s.variant}` : ''}${failed ? `; failed checks: ${failed}` : ''}${bytes}\n`);
       }
     }
     return summary.exitCode === 1 ? EXIT.checkFailed : EXIT.ok;

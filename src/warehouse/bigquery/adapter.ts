@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { BigQuery, type BigQueryOptions, type Job, type QueryResultsOptions } from '@google-cloud/bigquery';
+import { WarehouseError, type Adapter, type QueryContext, type Row } from '../types.js';
+import { isTransient, mapBigqueryError, type ErrorTarget } from './bigquery-errors.js';
+import { convertRows, type RawRow, type SchemaField } from './bigquery-rows.js';
+import type { BigqueryConfig } from './config.js';
+
+/** Knobs that tests turn; defaults suit real BigQuery. */
+export interface BigqueryClientOptions {
+  /** An auth client for the SDK (tests: a fake one); default: the client's standard credential chain. */
+  authClient?: BigQueryOptions['authClient'];
+  /** Rows per getQueryResults page. */
+  pageSize?: number;
+  /** Longest wait of one getQueryResults call before it reports "not complete yet". */
+  pollMs?: number;
+  /** First backoff, doubled each retry up to maxBackoffMs. */
+  retryBaseMs?: number;
+  maxBackoffMs?: number;
+  /** Tries of one request, the first included. */
+  maxAttempts?: number;
+}
+
+/** Why a wait ended early: our own deadline or the caller's abort, never a server answer. */
+class Stop extends Error {
+  constructor(readonly kind: 'timeout' | 'cancelled') {
+    super(kind);
+  }
+}
+
+/** BigQuery label values: lowercase letters, digits, '_' and '-', at most 63 characters. */
+export function labelValue(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+}
+
+/** Rejects when the deadline passes or the signal aborts, whichever comes first. */
+function guard<T>(p: Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Stop('cancelled'));
+    const left = deadline - Date.now();
+    if (left <= 0) return reject(new Stop('timeout'));
+    const onAbort = () => reject(new Stop('cancelled'));
+    const timer = setTimeout(() => reject(new Stop('timeout')), left);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function openBigquery(config: BigqueryConfig, targetName: string, opts: BigqueryClientOptions = {}): Promise<Adapter> {
+  const client = new BigQuery({
+    projectId: config.project,
+    location: config.location,
+    apiEndpoint: config.api_endpoint,
+    authClient: opts.authClient,
+    // Retries are ours: the SDK's would re-send a job insert without knowing whether it ran.
+    autoRetry: false,
+  });
+  const pageSize = opts.pageSize ?? 10_000;
+  const pollMs = opts.pollMs ?? 10_000;
+  const base = opts.retryBaseMs ?? 500;
+  const cap = opts.maxBackoffMs ?? 16_000;
+  const attempts = opts.maxAttempts ?? 6;
+  const timeoutMs = Math.round(config.query_timeout_seconds * 1000);
+  const maxBytes = config.maximum_bytes_billed === undefined ? undefined : String(config.maximum_bytes_billed);
+  const errorTarget: ErrorTarget = { target: targetName, project: config.project, maximumBytesBilled: maxBytes };
+
+  /** One request with capped exponential backoff on transient failures; stops at the deadline or abort. */
+  async function retrying<T>(call: () => Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await guard(call(), deadline, signal);
+      } catch (e) {
+        if (e instanceof Stop || attempt >= attempts || !isTransient(e)) throw e;
+        await guard(sleep(Math.min(cap, base * 2 ** (attempt - 1))), deadline, signal);
+      }
+    }
+  }
+
+  function jobConfiguration(sql: string, ctx: QueryContext, dryRun: boolean) {
+    return {
+      configuration: {
+        query: {
+          query: sql,
+          useLegacySql: false,
+          ...(config.dataset ? { defaultDataset: { projectId: config.project, datasetId: config.dataset } } : {}),
+          ...(maxBytes ? { maximumBytesBilled: maxBytes } : {}),
+        },
+        labels: { ...config.labels, exptrack_experiment: labelValue(ctx.experiment), exptrack_step: labelValue(ctx.step) },
+        jobTimeoutMs: String(timeoutMs),
+        ...(dryRun ? { dryRun: true } : {}),
+      },
+    };
+  }
+
+  /**
+   * Inserts the job under a jobId chosen here, once per query: a retried insert whose first try
+   * reached BigQuery gets 409 and picks up that job instead of starting a second one.
+   */
+  async function insertOnce(jobId: string, sql: string, ctx: QueryContext, deadline: number): Promise<Job> {
+    const job = client.job(jobId, { location: config.location });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const [created] = await guard(client.createJob({ jobId, ...jobConfiguration(sql, ctx, false) }), deadline, ctx.signal);
+        return created;
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 409) {
+          const [meta] = await retrying(() => job.getMetadata(), deadline, ctx.signal);
+          if (meta?.jobReference?.location) job.location = meta.jobReference.location;
+          return job;
+        }
+        if (e instanceof Stop || attempt >= attempts || !isTransient(e)) throw e;
+        await guard(sleep(Math.min(cap, base * 2 ** (attempt - 1))), deadline, ctx.signal);
+      }
+    }
+  }
+
+  async function readAll(job: Job, ctx: QueryContext, deadline: number): Promise<Row[]> {
+    const rows: Row[] = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const wait = Math.max(1, Math.min(pollMs, deadline - Date.now()));
+      const [raw, , resp] = (await retrying(
+        () =>
+          job.getQueryResults({
+            maxResults: pageSize,
+            ...(pageToken ? { pageToken } : {}),
+            // Text, not a number: a number makes the SDK fail instead of returning "not complete".
+            timeoutMs: String(wait) as unknown as number,
+            autoPaginate: false,
+            skipParsing: true,
+          } as QueryResultsOptions) as Promise<unknown>,
+        deadline,
+        ctx.signal,
+      )) as unknown as [RawRow[], unknown, { jobComplete?: boolean; schema?: { fields?: SchemaField[] }; pageToken?: string }];
+      if (resp?.jobComplete === false) continue;
+      rows.push(...convertRows(resp?.schema?.fields ?? [], raw ?? []));
+      if (!resp?.pageToken) return rows;
+      pageToken = resp.pageToken;
+    }
+  }
+
+  /** Best effort, bounded: the job may already be done, or never have been created. */
+  async function cancel(jobId: string): Promise<void> {
+    try {
+      await guard(client.job(jobId, { location: config.location }).cancel(), Date.now() + 10_000);
+    } catch {
+      // Nothing more to do: the job's own jobTimeoutMs still bounds it on the server.
+    }
+  }
+
+  function stopped(s: Stop, ctx: QueryContext): WarehouseError {
+    const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
+    return s.kind === 'timeout'
+      ? new WarehouseError(`query timed out after ${config.query_timeout_seconds} s and was cancelled (raise query_timeout_seconds in target '${targetName}' if it needs longer)`, where, 'timeout')
+      : new WarehouseError('query cancelled', where, 'cancelled');
+  }
+
+  return {
+    async query(sql, ctx) {
+      const deadline = Date.now() + timeoutMs;
+      const jobId = `exptrack_${labelValue(ctx.experiment)}_${labelValue(ctx.step)}_${randomUUID().replaceAll('-', '')}`.replaceAll('-', '_');
+      let inserted = false;
+      try {
+        const job = await insertOnce(jobId, sql, ctx, deadline);
+        inserted = true;
+        return await readAll(job, ctx, deadline);
+      } catch (e) {
+        if (e instanceof Stop) {
+          await cancel(jobId);
+          throw stopped(e, ctx);
+        }
+        // Given up on reading a job that may still be running: stop it rather than pay for it.
+        if (inserted && isTransient(e)) await cancel(jobId);
+        throw mapBigqueryError(e, ctx, errorTarget);
+      }
+    },
+    async estimate(sql, ctx) {
+      const deadline = Date.now() + timeoutMs;
+      try {
+        const [, resp] = (await retrying(() => client.createJob(jobConfiguration(sql, ctx, true)), deadline, ctx.signal)) as unknown as [
+          unknown,
+          { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } },
+        ];
+        const bytes = resp?.statistics?.query?.totalBytesProcessed ?? resp?.statistics?.totalBytesProcessed;
+        if (bytes === undefined) throw new WarehouseError('dry run returned no totalBytesProcessed', { target: targetName, ...ctx, step: ctx.step }, 'other');
+        return { bytes: Number(bytes) };
+      } catch (e) {
+        if (e instanceof Stop) throw stopped(e, ctx);
+        throw mapBigqueryError(e, ctx, errorTarget);
+      }
+    },
+    async close() {
+      // The SDK holds no connection of its own to close.
+    },
+  };
+}

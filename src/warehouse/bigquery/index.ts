@@ -1,0 +1,14 @@
+import type { Warehouse } from '../types.js';
+import { bigqueryConfigSchema } from './config.js';
+import { bigqueryDialect } from './dialect.js';
+
+export const bigquery: Warehouse<typeof bigqueryConfigSchema> = {
+  name: 'bigquery',
+  dialect: bigqueryDialect,
+  configSchema: bigqueryConfigSchema,
+  async createAdapter(config, env) {
+    // The only place that reaches the SDK: `exptrack --help` and DuckDB runs never load it.
+    const { openBigquery } = await import('./adapter.js');
+    return openBigquery(config, env.targetName);
+  },
+};
