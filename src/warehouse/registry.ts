@@ -1,7 +1,8 @@
 import { duckdb } from './duckdb/index.js';
+import { snowflake } from './snowflake/index.js';
 import type { Warehouse } from './types.js';
 
-const WAREHOUSES: Record<string, Warehouse> = { duckdb } as unknown as Record<string, Warehouse>;
+const WAREHOUSES: Record<string, Warehouse> = { duckdb, snowflake } as unknown as Record<string, Warehouse>;
 
 export function warehouseNames(): string[] {
   return Object.keys(WAREHOUSES).sort();
