@@ -77,9 +77,12 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
       application: 'exptrack',
       // Exact text for NUMBER (and FLOAT) cells: no silent rounding of NUMBER(38, 0) beyond 2^53.
       fetchAsString: ['Number'],
+      // Otherwise a NULL in a string-fetched column arrives as the text 'NULL'.
+      representNullAsStringNull: false,
       rowMode: 'array',
     } as snowflakeSdk.ConnectionOptions);
-    await connection.connectAsync();
+    // connect() with a callback: connectAsync() resolves even when the login is refused.
+    await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
   } catch (e) {
     throw toWarehouseError(e, connectWhere, secrets);
   }

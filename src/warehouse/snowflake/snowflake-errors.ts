@@ -58,7 +58,8 @@ export function toWarehouseError(
 ): WarehouseError {
   const fields = (e && typeof e === 'object' ? e : { message: String(e) }) as SdkErrorFields;
   const kind = kindOfSnowflakeError(fields);
-  let message = String(fields.message ?? 'unknown error').split('\n')[0];
+  // Snowflake puts the useful part on a second line ("SQL compilation error:\nObject ... does not exist").
+  let message = String(fields.message ?? 'unknown error').replace(/\s*\n\s*/g, ' ').trim();
   for (const s of secrets) if (s) message = message.replaceAll(s, '***');
   const code = fields.code !== undefined ? ` (Snowflake ${String(fields.code)})` : '';
   const advice = ADVICE[kind];
