@@ -5,7 +5,7 @@
  * metadata, result chunks, abort-request, session delete, retries. It is not Snowflake: queries are
  * answered by a programmed handler or run on DuckDB after translation (fake-snowflake-duckdb.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -30,7 +30,10 @@ export interface FakeFault {
 }
 
 export interface FakeSnowflakeOptions {
+  /** username -> password */
   users: Record<string, string>;
+  /** username -> public key, for key-pair (JWT) logins */
+  publicKeys?: Record<string, KeyObject>;
   /** Answers a query; undefined falls through to `fallback` (for example runOnDuckdb). */
   handler?: (q: FakeQuery) => FakeAnswer | undefined | Promise<FakeAnswer | undefined>;
   fallback?: (sql: string) => Promise<FakeResult>;
@@ -142,7 +145,8 @@ export class FakeSnowflakeServer {
   private login(body: Body | undefined): Body {
     const data = (body?.data ?? {}) as Record<string, unknown>;
     const user = String(data.LOGIN_NAME ?? '');
-    if (this.options.users[user] === undefined || this.options.users[user] !== data.PASSWORD) {
+    const accepted = data.AUTHENTICATOR === 'SNOWFLAKE_JWT' ? this.validJwt(user, String(data.TOKEN ?? '')) : this.options.users[user] !== undefined && this.options.users[user] === data.PASSWORD;
+    if (!accepted) {
       return { success: false, code: '390100', message: 'Incorrect username or password was specified.', data: { nextAction: 'RETRY_LOGIN' } };
     }
     const token = randomUUID();
@@ -151,6 +155,16 @@ export class FakeSnowflakeServer {
       success: true,
       data: { token, masterToken: `m-${token}`, validityInSeconds: 3600, masterValidityInSeconds: 14400, sessionId: Date.now(), parameters: [] },
     };
+  }
+
+  /** An RS256 JWT signed by the user's key, for ACCOUNT.USER, not expired. */
+  private validJwt(user: string, token: string): boolean {
+    const key = this.options.publicKeys?.[user];
+    const [header, payload, signature] = token.split('.');
+    if (!key || !signature) return false;
+    if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))) return false;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string; exp?: number };
+    return typeof claims.sub === 'string' && claims.sub.endsWith(`.${user.toUpperCase()}`) && Number(claims.exp) > Date.now();
   }
 
   /** A query-request: the first request with a requestId runs the query; a resend attaches to it. */

@@ -1,6 +1,10 @@
 // Protocol tests: exptrack's Snowflake adapter through the unmodified snowflake-sdk against a FAKE
 // Snowflake REST server on 127.0.0.1. They prove the adapter's use of the protocol (login, requestId
 // resends, rowtype metadata, chunks, abort-request, QUERY_TAG, error codes), not Snowflake's SQL.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSnowflakeServer, type FakeQuery } from '../fakes/fake-snowflake-server.js';
 import type { FakeResult } from '../fakes/fake-snowflake-duckdb.js';
@@ -10,6 +14,18 @@ import { WarehouseError, type Adapter } from '../../src/warehouse/types.js';
 
 const PASSWORD = 'fake-Pa55word-never-printed';
 const PASSWORD_ENV = 'EXPTRACK_TEST_FAKE_SNOWFLAKE_PASSWORD';
+const KEY_PASSPHRASE = 'fake-key-passphrase-never-printed';
+const KEY_ENV = { path: 'EXPTRACK_TEST_FAKE_SNOWFLAKE_KEY_PATH', passphrase: 'EXPTRACK_TEST_FAKE_SNOWFLAKE_KEY_PASSPHRASE' };
+
+/** An encrypted PKCS#8 key file for the key-pair login, and its public key for the fake. */
+function keyPair() {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const path = join(mkdtempSync(join(tmpdir(), 'exptrack-sf-key-')), 'rsa_key.p8');
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: KEY_PASSPHRASE }));
+  return { publicKey, path };
+}
+const KEYS = keyPair();
+const OTHER_KEYS = keyPair();
 
 const TYPED: FakeResult = {
   columns: [
@@ -34,6 +50,7 @@ function rangeResult(n: number): FakeResult {
 describe('snowflake adapter against a fake Snowflake (protocol)', () => {
   const fake = new FakeSnowflakeServer({
     users: { exptrack: PASSWORD },
+    publicKeys: { exptrack_keyed: KEYS.publicKey },
     chunkRows: 10,
     handler: (q: FakeQuery) => {
       if (q.sql.includes('typed')) return TYPED;
@@ -145,6 +162,24 @@ describe('snowflake adapter against a fake Snowflake (protocol)', () => {
       expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(PASSWORD);
     } finally {
       process.env[PASSWORD_ENV] = PASSWORD;
+    }
+  });
+
+  it('logs in with a key pair: the SDK signs a JWT with the encrypted key the environment points to', async () => {
+    const keyConfig = { username: 'exptrack_keyed', authenticator: 'key_pair', private_key_path_env: KEY_ENV.path, private_key_passphrase_env: KEY_ENV.passphrase };
+    process.env[KEY_ENV.passphrase] = KEY_PASSPHRASE;
+    try {
+      process.env[KEY_ENV.path] = KEYS.path;
+      const keyed = await open(keyConfig);
+      expect(await keyed.query('select 1 -- key pair', ctx('exposures'))).toEqual([{ i: 0 }]);
+      await keyed.close();
+      process.env[KEY_ENV.path] = OTHER_KEYS.path; // a key the user is not registered with
+      const err = (await open(keyConfig).catch((e: unknown) => e)) as WarehouseError;
+      expect(err.kind).toBe('authentication');
+      expect(JSON.stringify(err) + String(err.stack)).not.toContain(KEY_PASSPHRASE);
+    } finally {
+      delete process.env[KEY_ENV.path];
+      delete process.env[KEY_ENV.passphrase];
     }
   });
 
