@@ -19,7 +19,12 @@ export interface FakeQuery {
 }
 
 /** What a programmed handler answers: a result, a Snowflake error, or a query that runs until cancelled. */
-export type FakeAnswer = FakeResult | { error: { code: string; message: string; sqlState?: string } } | { hang: true };
+export type FakeAnswer =
+  | FakeResult
+  | { error: { code: string; message: string; sqlState?: string } }
+  | { hang: true }
+  /** A long query: "in progress" (333334) on the query-request and on `polls` result polls, then the result. */
+  | { slow: FakeResult; polls: number };
 
 /** A fault for the next request to `path`: an HTTP status or a dropped connection, before or after the query ran. */
 export interface FakeFault {
@@ -67,6 +72,7 @@ export class FakeSnowflakeServer {
   private readonly cancelWaiters = new Map<string, () => void>();
   private readonly queryIdToRequest = new Map<string, string>();
   private readonly chunks = new Map<string, string>();
+  private readonly slow = new Map<string, { polls: number; body: Body }>();
   url = '';
 
   constructor(private readonly options: FakeSnowflakeOptions) {}
@@ -122,6 +128,11 @@ export class FakeSnowflakeServer {
         const answer = await this.query(body ?? {}, url.searchParams.get('requestId') ?? '', token);
         if (fault) return failNow();
         return send(200, answer);
+      }
+      const poll = /^\/queries\/(.+)\/result$/.exec(url.pathname);
+      if (poll && this.slow.has(poll[1])) {
+        const entry = this.slow.get(poll[1])!;
+        return send(200, entry.polls-- > 0 ? this.inProgress(poll[1]) : entry.body);
       }
       const abort = /^\/queries\/(.+)\/abort-request$/.exec(url.pathname);
       if (abort) {
@@ -198,6 +209,10 @@ export class FakeSnowflakeServer {
           await new Promise<void>((resolve) => this.cancelWaiters.set(q.requestId, resolve));
           throw new FakeSqlError('000604', 'SQL execution canceled', '57014');
         }
+        if ('slow' in answer) {
+          this.slow.set(queryId, { polls: answer.polls, body: this.resultBody(queryId, answer.slow) });
+          return this.inProgress(queryId);
+        }
         result = answer;
       }
       return this.resultBody(queryId, result);
@@ -205,6 +220,10 @@ export class FakeSnowflakeServer {
       const err = e instanceof FakeSqlError ? e : new FakeSqlError('000603', `SQL execution internal error: ${String(e)}`, 'XX000');
       return { success: false, code: err.code, message: err.message, data: { queryId, sqlState: err.sqlState, errorCode: err.code } };
     }
+  }
+
+  private inProgress(queryId: string): Body {
+    return { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId, getResultUrl: `/queries/${queryId}/result` } };
   }
 
   private resultBody(queryId: string, result: FakeResult): Body {

@@ -56,6 +56,7 @@ describe('snowflake adapter against a fake Snowflake (protocol)', () => {
       if (q.sql.includes('typed')) return TYPED;
       if (q.sql.includes('range35')) return rangeResult(35);
       if (q.sql.includes('hang')) return { hang: true };
+      if (q.sql.includes('long_running')) return { slow: rangeResult(3), polls: 2 };
       if (q.sql.includes('missing_table')) return { error: { code: '002003', message: "SQL compilation error:\nObject 'MAIN.MISSING_TABLE' does not exist or not authorized.", sqlState: '02000' } };
       if (q.sql.includes('forbidden')) return { error: { code: '003001', message: 'SQL access control error:\nInsufficient privileges to operate on table', sqlState: '42501' } };
       return rangeResult(1);
@@ -108,6 +109,12 @@ describe('snowflake adapter against a fake Snowflake (protocol)', () => {
     const rows = await adapter.query('select range35', ctx('metrics'));
     expect(rows.map((r) => r.i)).toEqual(Array.from({ length: 35 }, (_, i) => i));
     expect(fake.requests.filter((r) => r.path.startsWith('/chunks/')).length - before).toBe(3);
+  });
+
+  it('follows a long-running query: "in progress" answers, then polls for the result', async () => {
+    const rows = await adapter.query('select long_running', ctx('metrics'));
+    expect(rows.map((r) => r.i)).toEqual([0, 1, 2]);
+    expect(fake.requests.filter((r) => /^\/queries\/[^/]+\/result$/.test(r.path))).toHaveLength(3);
   });
 
   for (const fault of [
