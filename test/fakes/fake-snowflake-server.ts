@@ -26,7 +26,7 @@ export type FakeAnswer =
   /** A long query: "in progress" (333334) on the query-request and on `polls` result polls, then the result. */
   | { slow: FakeResult; polls: number };
 
-/** A fault for the next request to `path`: an HTTP status or a dropped connection, before or after the query ran. */
+/** A fault for the next request to `path` (a prefix when it ends with /): an HTTP status or a dropped connection, before or after the query ran. */
 export interface FakeFault {
   path: string;
   status?: number;
@@ -107,7 +107,7 @@ export class FakeSnowflakeServer {
       res.writeHead(status, { 'Content-Type': contentType });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
-    const faultIndex = this.faults.findIndex((f) => f.path === url.pathname);
+    const faultIndex = this.faults.findIndex((f) => f.path === url.pathname || (f.path.endsWith('/') && url.pathname.startsWith(f.path)));
     const fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
     const failNow = () => {
       if (fault!.drop) res.socket?.destroy();

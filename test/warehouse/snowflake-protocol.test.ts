@@ -81,7 +81,7 @@ describe('snowflake adapter against a fake Snowflake (protocol)', () => {
 
   it('sets up the session (UTC, case-insensitive quoted names) and tags every query with experiment and step', async () => {
     const [params] = [...fake.sessionParameters.values()];
-    expect(params).toMatchObject({ TIMEZONE: 'UTC', QUOTED_IDENTIFIERS_IGNORE_CASE: 'TRUE' });
+    expect(params).toMatchObject({ TIMEZONE: 'UTC', QUOTED_IDENTIFIERS_IGNORE_CASE: 'TRUE', STATEMENT_TIMEOUT_IN_SECONDS: '300' });
     await adapter.query('select 1 -- tag check', ctx('metrics'));
     const q = fake.executionsOf('tag check')[0];
     expect(JSON.parse(String(q.parameters.QUERY_TAG))).toEqual({ tool: 'exptrack', experiment: 'checkout_redesign', step: 'metrics' });
@@ -116,6 +116,22 @@ describe('snowflake adapter against a fake Snowflake (protocol)', () => {
     expect(rows.map((r) => r.i)).toEqual([0, 1, 2]);
     expect(fake.requests.filter((r) => /^\/queries\/[^/]+\/result$/.test(r.path))).toHaveLength(3);
   });
+
+  it('retries a chunk download that failed with 503', async () => {
+    fake.faults.push({ path: '/chunks/', status: 503 });
+    const before = fake.requests.filter((r) => r.path.startsWith('/chunks/')).length;
+    const rows = await adapter.query('select range35 -- chunk retry', ctx('metrics'));
+    expect(rows.map((r) => r.i)).toEqual(Array.from({ length: 35 }, (_, i) => i));
+    expect(fake.requests.filter((r) => r.path.startsWith('/chunks/')).length - before).toBe(4);
+  }, 30_000);
+
+  it('retries a login that failed with 503', async () => {
+    fake.faults.push({ path: '/session/v1/login-request', status: 503 });
+    const before = fake.requests.filter((r) => r.path === '/session/v1/login-request').length;
+    const again = await open();
+    await again.close();
+    expect(fake.requests.filter((r) => r.path === '/session/v1/login-request').length - before).toBe(2);
+  }, 30_000);
 
   for (const fault of [
     { name: '429 before the query ran', status: 429 },

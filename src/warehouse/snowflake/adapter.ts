@@ -13,8 +13,12 @@ type SdkColumn = { getName(): string; getType(): string };
  *   TIMESTAMP_TZ/LTZ columns must compare with them in UTC (as on DuckDB).
  * - QUOTED_IDENTIFIERS_IGNORE_CASE: compiled SQL quotes model names and some aliases in lower case
  *   and leaves others bare; with this, "web_events" and web_events both resolve to WEB_EVENTS.
+ * - STATEMENT_TIMEOUT_IN_SECONDS: also sent with each statement; set for the session too, so the
+ *   limit holds even where a statement-level parameter were not honoured.
  */
-const SESSION_SETUP = "ALTER SESSION SET TIMEZONE = 'UTC', QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE";
+function sessionSetup(timeoutSeconds: number): string {
+  return `ALTER SESSION SET TIMEZONE = 'UTC', QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE, STATEMENT_TIMEOUT_IN_SECONDS = ${timeoutSeconds}`;
+}
 
 /** QUERY_TAG: experiment and step, so the query history and cost attribution say who ran what. */
 export function queryTag(ctx: Pick<QueryContext, 'experiment' | 'step'>): string {
@@ -140,7 +144,7 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
   };
 
   try {
-    await run(SESSION_SETUP, { experiment: '-', step: 'connect' });
+    await run(sessionSetup(config.query_timeout_seconds), { experiment: '-', step: 'connect' });
   } catch (e) {
     connection.destroy(() => {});
     throw e;
