@@ -65,7 +65,8 @@ function credentials(config: SnowflakeConfig, env: NodeJS.ProcessEnv, where: { t
 export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowflake', env: NodeJS.ProcessEnv = process.env): Promise<Adapter> {
   const connectWhere = { target: targetName, experiment: '-', step: 'connect' };
   const { options: auth, secrets } = credentials(config, env, connectWhere);
-  // The SDK's own log would go to a file in the working directory; exptrack reports errors itself.
+  // The SDK logs to stdout (and a file) by default: stdout must stay one JSON document under --json,
+  // and exptrack reports errors itself.
   snowflakeSdk.configure({ logLevel: 'OFF' });
   let connection: snowflakeSdk.Connection;
   try {
@@ -99,10 +100,12 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
       // Set once a cancel is under way: the query's own failure (000604) then reports why it was cancelled.
       let cancelling: WarehouseError | null = null;
       let timer: NodeJS.Timeout | undefined;
+      let giveUp: NodeJS.Timeout | undefined;
       const finish = (err: WarehouseError | null, rows?: Row[]) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(giveUp);
         ctx.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(rows ?? []);
@@ -128,11 +131,8 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
       const cancelThen = (err: WarehouseError) => {
         if (settled || cancelling) return;
         cancelling = err;
-        const giveUp = setTimeout(() => finish(err), 10_000);
-        statement.cancel(() => {
-          clearTimeout(giveUp);
-          finish(err);
-        });
+        giveUp = setTimeout(() => finish(err), 10_000);
+        statement.cancel(() => finish(err));
       };
       const onAbort = () => cancelThen(new WarehouseError('cancelled; the query was cancelled on Snowflake', where, 'cancelled'));
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
