@@ -3,14 +3,17 @@
 // SQL. Statistics must equal the direct DuckDB run. This proves the pipeline end to end over the
 // Snowflake protocol (session setup, tags, result decoding of every column the steps return); what
 // it proves about Snowflake's SQL is limited to what the translation keeps (see the translation test).
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
 import { runOnDuckdb } from '../fakes/fake-snowflake-duckdb.js';
 import { FakeSnowflakeServer } from '../fakes/fake-snowflake-server.js';
+import { CLI } from '../helpers/demo-project.js';
 import { compileDemo, DEMO_AS_OF } from './snowflake-demo-sql.js';
 import { expectSameStatistics, readResults } from './statistics-match.js';
 
@@ -77,5 +80,16 @@ targets:
       expectSameStatistics(results, readResults(direct.experiments[i].packageDir));
     }
     expect(viaSnowflake.exitCode).toBe(direct.exitCode);
+  });
+
+  it('exptrack run --target sf --json prints exactly one JSON document (no SDK log on stdout)', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'run', 'homepage_aa', '--target', 'sf', '--json', '--as-of', DEMO_AS_OF, '--project-dir', root, '--reports-dir', join(root, 'reports-cli')],
+      { env: { ...process.env, [PASSWORD_ENV]: 'demo-secret' } },
+    );
+    const doc = JSON.parse(stdout) as { target: { type: string }; experiments: { id: string }[] };
+    expect(doc.target.type).toBe('snowflake');
+    expect(doc.experiments.map((e) => e.id)).toEqual(['homepage_aa']);
   });
 });
