@@ -31,7 +31,8 @@ function normalizeCell(value: unknown, type: string): Cell {
   if (typeof value === 'string') {
     // fetchAsString: ['Number'] hands fixed-point NUMBER over as its exact text.
     if (type === 'fixed') return normalizeNumericText(value);
-    if (type === 'real') return Number(value);
+    // FLOAT text; Snowflake spells infinities 'inf' and '-inf', which Number() does not read.
+    if (type === 'real') return /^-?inf$/i.test(value) ? (value.startsWith('-') ? -Infinity : Infinity) : Number(value);
     return value;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return value;
