@@ -1,0 +1,15 @@
+import type { Warehouse } from '../types.js';
+import { snowflakeConfigSchema } from './config.js';
+import { snowflakeDialect } from './dialect.js';
+
+export const snowflake: Warehouse<typeof snowflakeConfigSchema> = {
+  name: 'snowflake',
+  dialect: snowflakeDialect,
+  configSchema: snowflakeConfigSchema,
+  async createAdapter(config, env) {
+    // The adapter module imports snowflake-sdk; loading it here, and only here, keeps the SDK out
+    // of `exptrack --help` and of DuckDB runs.
+    const { openSnowflake } = await import('./adapter.js');
+    return openSnowflake(config, env.targetName);
+  },
+};
