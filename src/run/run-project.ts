@@ -7,7 +7,7 @@ import { writeIndex } from '../audit/experiment-index.js';
 import { loadSigner } from '../audit/signing.js';
 import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
-import type { Row } from '../warehouse/types.js';
+import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze.js';
 import type { Recommendation } from './results.js';
 
@@ -47,6 +47,8 @@ export async function runProject(opts: {
   asOf: string;
   reportsDir?: string;
   onProgress?: (e: ProgressEvent) => void;
+  /** Aborted on Ctrl-C: the running query is cancelled on the warehouse and nothing more is written. */
+  signal?: AbortSignal;
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
@@ -66,7 +68,8 @@ export async function runProject(opts: {
       for (const [k, step] of plan.steps.entries()) {
         progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
         const t0 = performance.now();
-        const ctx = { experiment: exp.id, step: step.name };
+        const ctx = { experiment: exp.id, step: step.name, signal: opts.signal };
+        if (opts.signal?.aborted) throw new WarehouseError('cancelled before the query started', { target: target.name, ...ctx }, 'cancelled');
         // A dry run first where the warehouse offers one, so the cost shows before it is spent.
         const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
         if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;

@@ -13,7 +13,20 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
       if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
       if (e.kind === 'package') process.stderr.write(`${e.experiment}: report package ${relative(process.cwd(), e.dir) || e.dir}\n`);
     };
-    const summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show });
+    // Ctrl-C cancels the running warehouse query (not just this process); a second Ctrl-C exits at once.
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      process.stderr.write('\ninterrupted: cancelling the running query (Ctrl-C again to exit now)\n');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let summary;
+    try {
+      summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show, signal: interrupt.signal });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ ok: true, ...summary }, null, 2)}\n`);
     } else {

@@ -37,6 +37,11 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
   await connection.run("SET TimeZone = 'UTC'");
   return {
     async query(sql, ctx) {
+      const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
+      if (ctx.signal?.aborted) throw new WarehouseError('cancelled before the query started', where, 'cancelled');
+      // Ctrl-C (or the caller) interrupts the query inside DuckDB rather than waiting for it.
+      const onAbort = () => connection.interrupt();
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const reader = await connection.runAndReadAll(sql);
         return reader.getRowObjectsJS().map((r) => {
@@ -45,8 +50,11 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
           return row;
         });
       } catch (e) {
+        if (ctx.signal?.aborted) throw new WarehouseError('cancelled: the query was interrupted', where, 'cancelled');
         const message = e instanceof Error ? e.message : String(e);
-        throw new WarehouseError(message.split('\n')[0], { target: targetName, ...ctx });
+        throw new WarehouseError(message.split('\n')[0], where, /Catalog Error: Table .* does not exist/.test(message) ? 'not_found' : /Parser Error/.test(message) ? 'syntax' : 'other');
+      } finally {
+        ctx.signal?.removeEventListener('abort', onAbort);
       }
     },
     async close() {
