@@ -1,7 +1,8 @@
 import { duckdb } from './duckdb/index.js';
+import { postgres } from './postgres/index.js';
 import type { Warehouse } from './types.js';
 
-const WAREHOUSES: Record<string, Warehouse> = { duckdb } as unknown as Record<string, Warehouse>;
+const WAREHOUSES: Record<string, Warehouse> = { duckdb, postgres } as unknown as Record<string, Warehouse>;
 
 export function warehouseNames(): string[] {
   return Object.keys(WAREHOUSES).sort();
