@@ -41,6 +41,10 @@ function sessionSql(config: PostgresConfig): string {
     'SET standard_conforming_strings TO on',
     // Every query only reads; a read-only session makes that a guarantee, not a promise.
     'SET default_transaction_read_only TO on',
+    // Compiled SQL filters per-unit CTEs on aggregates (one variant per unit), which the planner
+    // estimates at one row; a nested loop then re-runs a whole per-unit aggregate once per exposed
+    // unit. Every join in compiled SQL is an equality on the unit id, which a hash join does in one pass.
+    'SET enable_nestloop TO off',
     `SET statement_timeout TO ${Math.ceil(config.query_timeout_seconds * 1000)}`,
   ];
   if (config.schema) statements.push(`SET search_path TO ${postgresDialect.quoteIdentifier(config.schema)}`);
