@@ -3,7 +3,7 @@ import { WarehouseError, type Adapter, type QueryContext, type Row } from '../ty
 import type { PostgresConfig } from './config.js';
 import { postgresDialect } from './dialect.js';
 import { cellTypes } from './postgres-cells.js';
-import { classifyFailure, type FailureContext } from './postgres-errors.js';
+import { classifyFailure, NO_PASSWORD, type FailureContext } from './postgres-errors.js';
 
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 4000;
@@ -68,8 +68,12 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
       port: config.port,
       database: config.database,
       user: config.user,
-      // A function, so the driver never falls back to $PGPASSWORD when password_env names another variable.
-      password: () => password ?? '',
+      // A function, so the driver never falls back to $PGPASSWORD when password_env names another
+      // variable, and asks for the password only when the server wants one (trust and peer need none).
+      password: () => {
+        if (password === undefined) throw Object.assign(new Error('the server asks for a password'), { code: NO_PASSWORD });
+        return password;
+      },
       application_name: config.application_name,
       ssl: config.ssl === 'disable' ? false : { rejectUnauthorized: config.ssl === 'verify-full' },
       connectionTimeoutMillis: Math.ceil(config.connect_timeout_seconds * 1000),
@@ -83,6 +87,8 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
       },
     },
     acquireConnectionTimeout: Math.ceil(config.connect_timeout_seconds * 1000),
+    // knex would print driver errors (with stacks) to the console; they reach the user as WarehouseErrors instead.
+    log: { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined },
   });
 
   const fail = (e: unknown, ctx: QueryContext, stoppedBy?: 'timeout' | 'cancelled') => {

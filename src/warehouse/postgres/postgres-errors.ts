@@ -19,6 +19,9 @@ export interface ClassifiedFailure {
   transient: boolean;
 }
 
+/** Code of the error the adapter raises when the server wants a password and its variable is unset. */
+export const NO_PASSWORD = 'EXPTRACK_NO_PASSWORD';
+
 interface DriverError {
   code?: string;
   message?: string;
@@ -46,6 +49,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Classified
     const byUser = code === '57014' && /user request/i.test(text) && !ctx.stoppedBy;
     if (byUser) return { kind: 'cancelled', message: `query cancelled on the server (${text})`, transient: false };
     return { kind: 'timeout', message: `query exceeded query_timeout_seconds (${ctx.timeoutSeconds} s) and was cancelled on the server`, transient: false };
+  }
+  if (code === NO_PASSWORD) {
+    return { kind: 'authentication', message: `${ctx.where} asks for a password, and the environment variable ${ctx.passwordEnv} (password_env) is not set`, transient: false };
   }
   if (code === '28P01' || code === '28000') {
     return { kind: 'authentication', message: `authentication failed connecting to ${ctx.where} (${text}); the password is read from $${ctx.passwordEnv}`, transient: false };
