@@ -176,6 +176,23 @@ describe('timeout and cancel', () => {
     // The adapter is still usable afterwards.
     expect(await a.query('SELECT 1 AS one', ctx)).toEqual([{ one: 1 }]);
   });
+
+  it('aborting while still connecting stops waiting at once', async () => {
+    // A server that accepts the TCP connection and then says nothing, like a hung host.
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const a = await adapter({ port: (silent.address() as { port: number }).port, connect_timeout_seconds: 30 });
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 200);
+      const t0 = performance.now();
+      const e = await failure(a.query('SELECT 1', { ...ctx, signal: abort.signal }));
+      expect(e.kind).toBe('cancelled');
+      expect(performance.now() - t0).toBeLessThan(2000);
+    } finally {
+      silent.close();
+    }
+  });
 });
 
 describe('retries', () => {

@@ -18,6 +18,16 @@ export function backoffMs(attempt: number): number {
 }
 
 /** The pg client knex's pool hands out; its query() is used directly. */
+/** A failed attempt, with whether the adapter itself stopped the query (which decides timeout vs cancelled). */
+class AttemptError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly stoppedBy: 'timeout' | 'cancelled' | undefined,
+  ) {
+    super('attempt failed');
+  }
+}
+
 type PgClient = { processID?: number; __knex__disposed?: string; query(sql: string): Promise<{ rows: Row[] }> };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -96,9 +106,28 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
     return { ...c, error: new WarehouseError(c.message, { target: targetName, experiment: ctx.experiment, step: ctx.step }, c.kind) };
   };
 
+  /** A pooled connection; Ctrl-C while connecting stops waiting at once (the connection, once made, goes back to the pool). */
+  async function acquire(signal: AbortSignal | undefined): Promise<PgClient> {
+    const acquiring = db.client.acquireConnection() as Promise<PgClient>;
+    if (!signal) return acquiring;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new AttemptError(new Error('cancelled'), 'cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([acquiring, aborted]);
+    } catch (e) {
+      if (e instanceof AttemptError) acquiring.then((c) => db.client.releaseConnection(c), () => undefined);
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** One attempt: a connection from the pool, the query, and a cancel of the backend on timeout or abort. */
   async function attempt(sql: string, ctx: QueryContext): Promise<Row[]> {
-    const conn = (await db.client.acquireConnection()) as PgClient;
+    const conn = await acquire(ctx.signal);
     let stoppedBy: 'timeout' | 'cancelled' | undefined;
     let cancelling: Promise<unknown> | undefined;
     let onStop = () => {};
@@ -131,7 +160,7 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
       if (stoppedBy) throw new Error(stoppedBy);
       return result.rows;
     } catch (e) {
-      throw fail(e, ctx, stoppedBy);
+      throw new AttemptError(e, stoppedBy);
     } finally {
       clearTimeout(timer);
       ctx.signal?.removeEventListener('abort', onAbort);
@@ -149,8 +178,7 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
         try {
           return await attempt(sql, ctx);
         } catch (e) {
-          // Connection failures raise before attempt's own classification; classify them here.
-          const f = (e as { error?: WarehouseError }).error ? (e as ReturnType<typeof fail>) : fail(e, ctx);
+          const f = e instanceof AttemptError ? fail(e.failure, ctx, e.stoppedBy) : fail(e, ctx);
           // Queries only read, so a re-run is safe; a timeout or cancel is never retried.
           if (!f.transient || n >= config.max_retries || ctx.signal?.aborted) throw f.error;
           await sleep(backoffMs(n), ctx.signal);
