@@ -27,11 +27,10 @@ const INSTALL_HINT =
   "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin. Install Debian's package: apt-get install -y postgresql (.ci/run does this when initdb is missing).";
 
 /** Directory holding initdb and pg_ctl: PATH first, then Debian's versioned folders, newest first. */
-export function findPostgresBin(): string {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
+export function findPostgresBin(path = process.env.PATH ?? '', root = '/usr/lib/postgresql'): string {
+  for (const dir of path.split(':')) {
     if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
   }
-  const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) {
     const dir = join(root, v, 'bin');
