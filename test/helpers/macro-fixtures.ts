@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { createSqlRenderer, type SqlRenderer } from '../../src/compile/sql-templates.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
-import type { Dialect } from '../../src/warehouse/types.js';
+import { SqlFragment } from '../../src/compile/sql-fragment.js';
+import { qualifiedColumn, type Dialect } from '../../src/warehouse/types.js';
 import { REPO_ROOT } from './demo-project.js';
 import { COLUMN_TYPES, type ColumnKind, type MatrixWarehouse } from './warehouse-matrix.js';
 
@@ -18,9 +19,11 @@ const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Case = z
   .object({
     name: z.string(),
-    /** Partial arguments: `$column` passes a column of the input, a number passes a number. */
-    call: z.record(z.string(), z.union([z.string().regex(/^\$[a-z_]+$/), z.number()])),
+    /** Partial arguments: `$column` passes a column of the input, a number a number, a list of `$column`s a list of columns. */
+    call: z.record(z.string(), z.union([z.string().regex(/^\$[a-z_]+$/), z.number(), z.array(z.string().regex(/^\$[a-z_]+$/))])),
     order_independent: z.boolean().optional(),
+    /** Warehouse -> part of the error it is known to raise: the case must fail there, until fixed. */
+    known_failure: z.record(z.string(), z.string()).optional(),
     rows: z.array(z.record(z.string(), Scalar)).min(1),
     /** Aggregates: expected result per group (`grp` column). Scalars put `expected` in each row. */
     expected: z.record(z.string(), Scalar).optional(),
@@ -57,6 +60,20 @@ export function loadFixtures(): Fixture[] {
 export function contractPartials(): string[] {
   const readme = readFileSync(join(REPO_ROOT, 'templates', 'sql', 'README.md'), 'utf8');
   return [...readme.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
+}
+
+/**
+ * Template context of a case: its table, and the arguments that are not single columns (numbers, and
+ * lists of columns as SqlFragments, the way compile passes them).
+ */
+export function caseContext(warehouse: MatrixWarehouse, f: Fixture, c: FixtureCase, i: number, reversed: boolean): object {
+  const dialect = getWarehouse(warehouse).dialect;
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.call)) {
+    if (typeof v === 'number') args[k] = v;
+    else if (Array.isArray(v)) args[k] = v.map((col) => new SqlFragment(qualifiedColumn(dialect, 't', col.slice(1))));
+  }
+  return { table: tableName(f, i, reversed), args };
 }
 
 export const tableName = (fixture: Fixture, caseIndex: number, reversed = false) => `fx_${fixture.partial}_${caseIndex}${reversed ? '_rev' : ''}`;

@@ -1,9 +1,10 @@
 // Every partial of the contract (templates/sql/README.md), rendered through the real template machinery
 // for each warehouse and run on it, against the expected column of its fixture (test/macros/fixtures).
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellNumber } from '../../src/warehouse/normalize.js';
 import type { Adapter, Cell, Row } from '../../src/warehouse/types.js';
-import { contractPartials, fixtureRenderer, inputStatements, loadFixtures, tableName, type Fixture, type FixtureCase } from '../helpers/macro-fixtures.js';
+import { caseContext, contractPartials, fixtureRenderer, inputStatements, loadFixtures, type Fixture, type FixtureCase } from '../helpers/macro-fixtures.js';
 import { MATRIX_WAREHOUSES, preparedAdapter } from '../helpers/warehouse-matrix.js';
 
 const fixtures = loadFixtures();
@@ -11,11 +12,12 @@ const fixtures = loadFixtures();
 const RELATIVE_TOLERANCE = 1e-12;
 
 describe('the fixtures', () => {
-  it('cover every expression partial of the contract', () => {
+  it('cover every expression partial of the contract (templates/sql/README.md)', () => {
     // group_by_dimensions is a clause over the step's context, exercised by every demo run instead.
     const wanted = contractPartials().filter((p) => p !== 'group_by_dimensions');
     expect(wanted.length).toBeGreaterThan(8);
-    expect(fixtures.map((f) => f.partial).sort()).toEqual(wanted.sort());
+    const covered = new Set(fixtures.map((f) => f.partial));
+    expect(wanted.filter((p) => !covered.has(p))).toEqual([]);
   });
 });
 
@@ -42,10 +44,13 @@ function checkValues(f: Fixture, c: FixtureCase, rows: Row[]): void {
   for (const [g, e] of Object.entries(c.expected!)) expectCell(got[g], e, `group ${g}`);
 }
 
+// 64 bits, read as signed (Postgres BIGINT) or unsigned (DuckDB UBIGINT).
 const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** Hash bits per warehouse and input string, to compare warehouses once each has run. */
+const hashBits = new Map<string, Map<string, bigint>>();
 
-function checkHash(c: FixtureCase, rows: Row[], again: Row[]): void {
+function checkHash(warehouse: string, c: FixtureCase, rows: Row[], again: Row[]): void {
   expect(again).toEqual(rows); // deterministic across queries
   const byInput = new Map<string | null, string | null>();
   c.rows.forEach((input, k) => {
@@ -54,7 +59,9 @@ function checkHash(c: FixtureCase, rows: Row[], again: Row[]): void {
     if (s === null) return void expect(h, 'NULL in, NULL out').toBeNull();
     expect(String(h)).toMatch(/^-?\d+$/);
     const n = BigInt(String(h));
-    expect(n >= INT64_MIN && n <= INT64_MAX, `${h} is a signed 64-bit integer`).toBe(true);
+    expect(n >= INT64_MIN && n <= UINT64_MAX, `${h} is a 64-bit integer`).toBe(true);
+    if (!hashBits.has(warehouse)) hashBits.set(warehouse, new Map());
+    hashBits.get(warehouse)!.set(s, BigInt.asUintN(64, n));
     if (byInput.has(s)) expect(String(h), `same hash for ${s}`).toBe(byInput.get(s));
     byInput.set(s, String(h));
   });
@@ -74,11 +81,26 @@ describe.each(MATRIX_WAREHOUSES)('partials on %s', (warehouse) => {
 
   const cases = fixtures.flatMap((f) => f.cases.map((c, i) => ({ f, c, i, title: `${f.partial}: ${c.name}` })));
   it.each(cases)('$title', async ({ f, c, i }) => {
-    const render = (reversed: boolean) => renderer.render(step(f, i), { table: tableName(f, i, reversed), args: Object.fromEntries(Object.entries(c.call).filter(([, v]) => typeof v === 'number')) });
+    const render = (reversed: boolean) => renderer.render(step(f, i), caseContext(warehouse, f, c, i, reversed));
+    const known = c.known_failure?.[warehouse];
+    if (known) {
+      // A known bug of this warehouse's partial, kept visible: when it is fixed, this fails; drop known_failure then.
+      await expect(run(render(false)).then((rows) => checkValues(f, c, rows))).rejects.toThrow(known);
+      return;
+    }
     const rows = await run(render(false));
-    if (f.check === 'hash') return checkHash(c, rows, await run(render(false)));
+    if (f.check === 'hash') return checkHash(warehouse, c, rows, await run(render(false)));
     checkValues(f, c, rows);
     // Order independence: the same rows inserted in reverse give the same answer.
     if (c.order_independent) expect(await run(render(true))).toEqual(rows);
+  });
+});
+
+describe('hash64 across warehouses', () => {
+  it('gives the same 64 bits for the same string on every warehouse (the first 16 hex digits of its MD5)', () => {
+    const [first, ...others] = MATRIX_WAREHOUSES.map((w) => hashBits.get(w));
+    expect(first?.size).toBeGreaterThan(3);
+    for (const other of others) expect(other).toEqual(first);
+    expect(first!.get('user_1')).toBe(BigInt('0x' + createHash('md5').update('user_1').digest('hex').slice(0, 16)));
   });
 });
