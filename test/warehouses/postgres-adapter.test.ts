@@ -141,6 +141,16 @@ describe('errors', () => {
   });
 });
 
+describe('expression differences the README warns about', () => {
+  it('integer / integer truncates, and round(double precision, n) does not exist', async () => {
+    const a = await adapter();
+    expect(await a.query('SELECT 7 / 2 AS q, 7 * 1.0 / 2 AS r', ctx)).toEqual([{ q: 3, r: 3.5 }]);
+    const e = await failure(a.query('SELECT round(CAST(2.345 AS DOUBLE PRECISION), 2) AS r', ctx));
+    expect(e.kind).toBe('syntax');
+    expect(e.message).toContain('function round(double precision, integer) does not exist');
+  });
+});
+
 describe('timeout and cancel', () => {
   it('a query past query_timeout_seconds fails as timeout and stops on the server', async () => {
     const a = await adapter({ query_timeout_seconds: 0.5 });
