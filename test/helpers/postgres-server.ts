@@ -97,17 +97,17 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   };
   try {
     // C locale: byte-order string comparison, like DuckDB. --no-sync: a throwaway cluster.
-    run('initdb', ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    run('initdb', ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     rmSync(pwfile);
     const port = await freePort();
-    const opts = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40`;
+    const opts = `-h 127.0.0.1 -p ${port} -k '${dir}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40`;
+    started = true; // from here on, stop() must try pg_ctl stop: a failed start may still leave a server
     try {
       run('pg_ctl', ['start', '-D', data, '-w', '-s', '-t', '60', '-l', join(dir, 'server.log'), '-o', opts]);
     } catch (e) {
       const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8') : '';
       throw new Error(`pg_ctl start failed: ${(e as Error).message}\n${log}`);
     }
-    started = true;
     return { host: '127.0.0.1', port, user, password, database: 'postgres', startupMs: performance.now() - t0, stop };
   } catch (e) {
     stop();
