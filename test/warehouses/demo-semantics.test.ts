@@ -1,6 +1,7 @@
 // The whole demo on every warehouse that runs here, on the same data: DuckDB builds the demo warehouse,
 // the loader copies it into a real PostgreSQL server, runProject runs the four specs on each, and every
-// statistic of results.json must agree across warehouses to 1e-9 (relative).
+// statistic of results.json must agree across warehouses to 1e-9 (relative); the aggregate rows (and
+// so dataDigest) must be identical.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
