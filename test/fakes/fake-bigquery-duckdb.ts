@@ -13,10 +13,35 @@ export const TRANSLATION_GAPS = [
     wrong: 'kept as is; DuckDB has no LIMIT inside an aggregate, so the query fails to parse',
   },
   {
+    construct: 'APPROX_QUANTILES (percentile)',
+    wrong: "becomes DuckDB's approx_quantile, a different approximation: caps, and so capped sums, differ from BigQuery's (both are approximate)",
+  },
+  {
     construct: 'CAST(x AS NUMERIC) (exact_decimal)',
     wrong: 'becomes CAST(x AS DECIMAL), which DuckDB reads as DECIMAL(18,3): digits past the third decimal are rounded away (BigQuery NUMERIC keeps 9)',
   },
 ] as const;
+
+/**
+ * Gaps the fake repairs in the translation's output so our (correct) GoogleSQL can run on it; each is
+ * checked by bigquery-translation.test.ts to be wrong without the repair.
+ */
+export const TRANSLATION_REPAIRS = [
+  // TIMESTAMP_ADD(ts, INTERVAL -3600 SECOND) becomes `+ INTERVAL -3600 SECOND`, a DuckDB syntax error.
+  { construct: 'TIMESTAMP_ADD with negative seconds (ts_add_seconds)', from: /INTERVAL (-\d+) SECOND/g, to: 'INTERVAL ($1) SECOND' },
+  // FARM_FINGERPRINT has no DuckDB counterpart: the fake substitutes DuckDB's hash() so the fingerprints
+  // step runs, but its content hashes are DuckDB's, not BigQuery's (tests compare everything else).
+  { construct: 'FARM_FINGERPRINT (hash64)', from: /\bFARM_FINGERPRINT\(/gi, to: 'hash(' },
+  // DATE(ts, 'UTC') becomes CAST(STRPTIME(ts, 'UTC') AS DATE), which DuckDB rejects for a TIMESTAMP.
+  { construct: "DATE(ts, 'UTC') (date_day)", from: /CAST\(STRPTIME\(("[^"]+"\."[^"]+"), 'UTC'\) AS DATE\)/g, to: 'CAST($1 AS DATE)' },
+] as const;
+
+export function translateBigquery(sql: string): { sql: string | null; raw: string | null; error: string | null } {
+  const t = transpile(sql, Dialect.BigQuery, Dialect.DuckDB);
+  if (!t.success || !t.sql?.[0]) return { sql: null, raw: null, error: String(t.error) };
+  const raw = t.sql[0];
+  return { raw, sql: TRANSLATION_REPAIRS.reduce<string>((acc, r) => acc.replace(r.from, r.to), raw), error: null };
+}
 
 function bigqueryType(duckdbType: string): string {
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(duckdbType)) return 'INTEGER';
@@ -52,10 +77,10 @@ export async function duckdbAnswers(path: string): Promise<DuckdbBackedAnswers> 
       const bytesProcessed = sql.length * 1000;
       // A dry run only prices the query; it does not run it (nor, here, translate it).
       if (how?.dryRun) return { fields: [], bytesProcessed };
-      const t = transpile(sql, Dialect.BigQuery, Dialect.DuckDB);
-      if (!t.success || !t.sql?.[0]) return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: `translation failed: ${t.error}` } };
+      const t = translateBigquery(sql);
+      if (!t.sql) return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: `translation failed: ${t.error}` } };
       try {
-        const reader = await con.runAndReadAll(t.sql[0]);
+        const reader = await con.runAndReadAll(t.sql);
         const types = reader.columnTypes().map((x) => bigqueryType(x.toString()));
         const fields = reader.columnNames().map((name, i) => ({ name, type: types[i] }));
         const rows = (reader.getRowsJson() as FakeValue[][]).map((r) => r.map((v, i) => (types[i] === 'TIMESTAMP' && typeof v === 'string' ? isoOf(v) : v)));

@@ -112,40 +112,49 @@ unit_values AS (
   LEFT JOIN `dim_2_top` AS `t2` ON `t2`.`dimension_value` = `e`.`dim_2`
   LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
 ),
-caps AS (
+caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT APPROX_QUANTILES(`u`.`m_2_y`, 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
       FROM unit_values AS u
     ) AS `m_2_y_cap`,
     (
-      SELECT APPROX_QUANTILES(`u`.`m_2_x`, 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
       FROM unit_values AS u
     ) AS `m_2_x_cap`,
     (
-      SELECT APPROX_QUANTILES(`u`.`m_3_y`, 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT APPROX_QUANTILES(CAST(`u`.`m_3_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
       FROM unit_values AS u
     ) AS `m_3_y_cap`,
     (
-      SELECT APPROX_QUANTILES(`u`.`m_3_x`, 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT APPROX_QUANTILES(CAST(`u`.`m_3_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
       FROM unit_values AS u
     ) AS `m_3_x_cap`
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST(`r`.`m_2_y_cap` AS NUMERIC) AS `m_2_y_cap`,
+    CAST(`r`.`m_2_x_cap` AS NUMERIC) AS `m_2_x_cap`,
+    CAST(`r`.`m_3_y_cap` AS NUMERIC) AS `m_3_y_cap`,
+    CAST(`r`.`m_3_x_cap` AS NUMERIC) AS `m_3_x_cap`
+  FROM caps_raw AS r
 ),
 analysed_values AS (
   SELECT
     u.*,
     CASE WHEN `c`.`m_2_y_cap` IS NOT NULL AND `u`.`m_2_y` > `c`.`m_2_y_cap`
-      THEN CAST(`c`.`m_2_y_cap` AS NUMERIC) ELSE `u`.`m_2_y` END AS `m_2_y_capped`,
+      THEN `c`.`m_2_y_cap` ELSE `u`.`m_2_y` END AS `m_2_y_capped`,
     `c`.`m_2_y_cap` AS `m_2_y_cap`,
     CASE WHEN `c`.`m_2_x_cap` IS NOT NULL AND `u`.`m_2_x` > `c`.`m_2_x_cap`
-      THEN CAST(`c`.`m_2_x_cap` AS NUMERIC) ELSE `u`.`m_2_x` END AS `m_2_x_capped`,
+      THEN `c`.`m_2_x_cap` ELSE `u`.`m_2_x` END AS `m_2_x_capped`,
     `c`.`m_2_x_cap` AS `m_2_x_cap`,
     CASE WHEN `c`.`m_3_y_cap` IS NOT NULL AND `u`.`m_3_y` > `c`.`m_3_y_cap`
-      THEN CAST(`c`.`m_3_y_cap` AS NUMERIC) ELSE `u`.`m_3_y` END AS `m_3_y_capped`,
+      THEN `c`.`m_3_y_cap` ELSE `u`.`m_3_y` END AS `m_3_y_capped`,
     `c`.`m_3_y_cap` AS `m_3_y_cap`,
     CASE WHEN `c`.`m_3_x_cap` IS NOT NULL AND `u`.`m_3_x` > `c`.`m_3_x_cap`
-      THEN CAST(`c`.`m_3_x_cap` AS NUMERIC) ELSE `u`.`m_3_x` END AS `m_3_x_capped`,
+      THEN `c`.`m_3_x_cap` ELSE `u`.`m_3_x` END AS `m_3_x_capped`,
     `c`.`m_3_x_cap` AS `m_3_x_cap`
   FROM unit_values AS u
   CROSS JOIN caps AS c

@@ -112,40 +112,49 @@ unit_values AS (
   LEFT JOIN "dim_2_top" AS "t2" ON "t2"."dimension_value" = "e"."dim_2"
   LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
-caps AS (
+caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT quantile_cont("u"."m_2_y", 0.99)
+      SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_2_y_cap",
     (
-      SELECT quantile_cont("u"."m_2_x", 0.99)
+      SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_2_x_cap",
     (
-      SELECT quantile_cont("u"."m_3_y", 0.99)
+      SELECT quantile_cont(CAST("u"."m_3_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_3_y_cap",
     (
-      SELECT quantile_cont("u"."m_3_x", 0.99)
+      SELECT quantile_cont(CAST("u"."m_3_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_3_x_cap"
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST("r"."m_2_y_cap" AS DECIMAL(38, 6)) AS "m_2_y_cap",
+    CAST("r"."m_2_x_cap" AS DECIMAL(38, 6)) AS "m_2_x_cap",
+    CAST("r"."m_3_y_cap" AS DECIMAL(38, 6)) AS "m_3_y_cap",
+    CAST("r"."m_3_x_cap" AS DECIMAL(38, 6)) AS "m_3_x_cap"
+  FROM caps_raw AS r
 ),
 analysed_values AS (
   SELECT
     u.*,
     CASE WHEN "c"."m_2_y_cap" IS NOT NULL AND "u"."m_2_y" > "c"."m_2_y_cap"
-      THEN CAST("c"."m_2_y_cap" AS DECIMAL(38, 6)) ELSE "u"."m_2_y" END AS "m_2_y_capped",
+      THEN "c"."m_2_y_cap" ELSE "u"."m_2_y" END AS "m_2_y_capped",
     "c"."m_2_y_cap" AS "m_2_y_cap",
     CASE WHEN "c"."m_2_x_cap" IS NOT NULL AND "u"."m_2_x" > "c"."m_2_x_cap"
-      THEN CAST("c"."m_2_x_cap" AS DECIMAL(38, 6)) ELSE "u"."m_2_x" END AS "m_2_x_capped",
+      THEN "c"."m_2_x_cap" ELSE "u"."m_2_x" END AS "m_2_x_capped",
     "c"."m_2_x_cap" AS "m_2_x_cap",
     CASE WHEN "c"."m_3_y_cap" IS NOT NULL AND "u"."m_3_y" > "c"."m_3_y_cap"
-      THEN CAST("c"."m_3_y_cap" AS DECIMAL(38, 6)) ELSE "u"."m_3_y" END AS "m_3_y_capped",
+      THEN "c"."m_3_y_cap" ELSE "u"."m_3_y" END AS "m_3_y_capped",
     "c"."m_3_y_cap" AS "m_3_y_cap",
     CASE WHEN "c"."m_3_x_cap" IS NOT NULL AND "u"."m_3_x" > "c"."m_3_x_cap"
-      THEN CAST("c"."m_3_x_cap" AS DECIMAL(38, 6)) ELSE "u"."m_3_x" END AS "m_3_x_capped",
+      THEN "c"."m_3_x_cap" ELSE "u"."m_3_x" END AS "m_3_x_capped",
     "c"."m_3_x_cap" AS "m_3_x_cap"
   FROM unit_values AS u
   CROSS JOIN caps AS c
@@ -162,39 +171,39 @@ SELECT
   MAX("m_3_y_cap") AS "m_3_y_cap",
   MAX("m_3_x_cap") AS "m_3_x_cap",
   SUM("m_1_y") AS "m_1_y_sum",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_y" AS DECIMAL(18, 6))) AS "m_1_y_sum_squares",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
   SUM("m_1_x") AS "m_1_x_sum",
-  SUM(CAST("m_1_x" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_x_sum_squares",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_yx_sum",
+  SUM("m_1_x" * "m_1_x") AS "m_1_x_sum_squares",
+  SUM("m_1_y" * "m_1_x") AS "m_1_yx_sum",
   SUM("m_2_y_capped") AS "m_2_y_sum",
-  SUM(CAST("m_2_y_capped" AS DECIMAL(18, 6)) * CAST("m_2_y_capped" AS DECIMAL(18, 6))) AS "m_2_y_sum_squares",
+  SUM("m_2_y_capped" * "m_2_y_capped") AS "m_2_y_sum_squares",
   SUM("m_2_x_capped") AS "m_2_x_sum",
-  SUM(CAST("m_2_x_capped" AS DECIMAL(18, 6)) * CAST("m_2_x_capped" AS DECIMAL(18, 6))) AS "m_2_x_sum_squares",
-  SUM(CAST("m_2_y_capped" AS DECIMAL(18, 6)) * CAST("m_2_x_capped" AS DECIMAL(18, 6))) AS "m_2_yx_sum",
+  SUM("m_2_x_capped" * "m_2_x_capped") AS "m_2_x_sum_squares",
+  SUM("m_2_y_capped" * "m_2_x_capped") AS "m_2_yx_sum",
   SUM("m_3_y_capped") AS "m_3_y_sum",
-  SUM(CAST("m_3_y_capped" AS DECIMAL(18, 6)) * CAST("m_3_y_capped" AS DECIMAL(18, 6))) AS "m_3_y_sum_squares",
+  SUM("m_3_y_capped" * "m_3_y_capped") AS "m_3_y_sum_squares",
   SUM("m_3_d") AS "m_3_d_sum",
-  SUM(CAST("m_3_d" AS DECIMAL(18, 6)) * CAST("m_3_d" AS DECIMAL(18, 6))) AS "m_3_d_sum_squares",
+  SUM("m_3_d" * "m_3_d") AS "m_3_d_sum_squares",
   SUM("m_3_x_capped") AS "m_3_x_sum",
-  SUM(CAST("m_3_x_capped" AS DECIMAL(18, 6)) * CAST("m_3_x_capped" AS DECIMAL(18, 6))) AS "m_3_x_sum_squares",
+  SUM("m_3_x_capped" * "m_3_x_capped") AS "m_3_x_sum_squares",
   SUM("m_3_e") AS "m_3_e_sum",
-  SUM(CAST("m_3_e" AS DECIMAL(18, 6)) * CAST("m_3_e" AS DECIMAL(18, 6))) AS "m_3_e_sum_squares",
-  SUM(CAST("m_3_y_capped" AS DECIMAL(18, 6)) * CAST("m_3_d" AS DECIMAL(18, 6))) AS "m_3_yd_sum",
-  SUM(CAST("m_3_y_capped" AS DECIMAL(18, 6)) * CAST("m_3_x_capped" AS DECIMAL(18, 6))) AS "m_3_yx_sum",
-  SUM(CAST("m_3_y_capped" AS DECIMAL(18, 6)) * CAST("m_3_e" AS DECIMAL(18, 6))) AS "m_3_ye_sum",
-  SUM(CAST("m_3_d" AS DECIMAL(18, 6)) * CAST("m_3_x_capped" AS DECIMAL(18, 6))) AS "m_3_dx_sum",
-  SUM(CAST("m_3_d" AS DECIMAL(18, 6)) * CAST("m_3_e" AS DECIMAL(18, 6))) AS "m_3_de_sum",
-  SUM(CAST("m_3_x_capped" AS DECIMAL(18, 6)) * CAST("m_3_e" AS DECIMAL(18, 6))) AS "m_3_xe_sum",
+  SUM("m_3_e" * "m_3_e") AS "m_3_e_sum_squares",
+  SUM("m_3_y_capped" * "m_3_d") AS "m_3_yd_sum",
+  SUM("m_3_y_capped" * "m_3_x_capped") AS "m_3_yx_sum",
+  SUM("m_3_y_capped" * "m_3_e") AS "m_3_ye_sum",
+  SUM("m_3_d" * "m_3_x_capped") AS "m_3_dx_sum",
+  SUM("m_3_d" * "m_3_e") AS "m_3_de_sum",
+  SUM("m_3_x_capped" * "m_3_e") AS "m_3_xe_sum",
   SUM("m_4_y") AS "m_4_y_sum",
-  SUM(CAST("m_4_y" AS DECIMAL(18, 6)) * CAST("m_4_y" AS DECIMAL(18, 6))) AS "m_4_y_sum_squares",
+  SUM("m_4_y" * "m_4_y") AS "m_4_y_sum_squares",
   SUM("m_4_x") AS "m_4_x_sum",
-  SUM(CAST("m_4_x" AS DECIMAL(18, 6)) * CAST("m_4_x" AS DECIMAL(18, 6))) AS "m_4_x_sum_squares",
-  SUM(CAST("m_4_y" AS DECIMAL(18, 6)) * CAST("m_4_x" AS DECIMAL(18, 6))) AS "m_4_yx_sum",
+  SUM("m_4_x" * "m_4_x") AS "m_4_x_sum_squares",
+  SUM("m_4_y" * "m_4_x") AS "m_4_yx_sum",
   SUM("m_5_y") AS "m_5_y_sum",
-  SUM(CAST("m_5_y" AS DECIMAL(18, 6)) * CAST("m_5_y" AS DECIMAL(18, 6))) AS "m_5_y_sum_squares",
+  SUM("m_5_y" * "m_5_y") AS "m_5_y_sum_squares",
   SUM("m_5_x") AS "m_5_x_sum",
-  SUM(CAST("m_5_x" AS DECIMAL(18, 6)) * CAST("m_5_x" AS DECIMAL(18, 6))) AS "m_5_x_sum_squares",
-  SUM(CAST("m_5_y" AS DECIMAL(18, 6)) * CAST("m_5_x" AS DECIMAL(18, 6))) AS "m_5_yx_sum"
+  SUM("m_5_x" * "m_5_x") AS "m_5_x_sum_squares",
+  SUM("m_5_y" * "m_5_x") AS "m_5_yx_sum"
 FROM analysed_values
 GROUP BY GROUPING SETS (
   (variant),

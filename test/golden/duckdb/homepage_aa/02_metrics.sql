@@ -75,26 +75,33 @@ unit_values AS (
   LEFT JOIN "dim_1_top" AS "t1" ON "t1"."dimension_value" = "e"."dim_1"
   LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
-caps AS (
+caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT quantile_cont("u"."m_2_y", 0.99)
+      SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_2_y_cap",
     (
-      SELECT quantile_cont("u"."m_2_x", 0.99)
+      SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
     ) AS "m_2_x_cap"
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST("r"."m_2_y_cap" AS DECIMAL(38, 6)) AS "m_2_y_cap",
+    CAST("r"."m_2_x_cap" AS DECIMAL(38, 6)) AS "m_2_x_cap"
+  FROM caps_raw AS r
 ),
 analysed_values AS (
   SELECT
     u.*,
     CASE WHEN "c"."m_2_y_cap" IS NOT NULL AND "u"."m_2_y" > "c"."m_2_y_cap"
-      THEN CAST("c"."m_2_y_cap" AS DECIMAL(38, 6)) ELSE "u"."m_2_y" END AS "m_2_y_capped",
+      THEN "c"."m_2_y_cap" ELSE "u"."m_2_y" END AS "m_2_y_capped",
     "c"."m_2_y_cap" AS "m_2_y_cap",
     CASE WHEN "c"."m_2_x_cap" IS NOT NULL AND "u"."m_2_x" > "c"."m_2_x_cap"
-      THEN CAST("c"."m_2_x_cap" AS DECIMAL(38, 6)) ELSE "u"."m_2_x" END AS "m_2_x_capped",
+      THEN "c"."m_2_x_cap" ELSE "u"."m_2_x" END AS "m_2_x_capped",
     "c"."m_2_x_cap" AS "m_2_x_cap"
   FROM unit_values AS u
   CROSS JOIN caps AS c
@@ -107,20 +114,20 @@ SELECT
   MAX("m_2_y_cap") AS "m_2_y_cap",
   MAX("m_2_x_cap") AS "m_2_x_cap",
   SUM("m_1_y") AS "m_1_y_sum",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_y" AS DECIMAL(18, 6))) AS "m_1_y_sum_squares",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
   SUM("m_1_x") AS "m_1_x_sum",
-  SUM(CAST("m_1_x" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_x_sum_squares",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_yx_sum",
+  SUM("m_1_x" * "m_1_x") AS "m_1_x_sum_squares",
+  SUM("m_1_y" * "m_1_x") AS "m_1_yx_sum",
   SUM("m_2_y_capped") AS "m_2_y_sum",
-  SUM(CAST("m_2_y_capped" AS DECIMAL(18, 6)) * CAST("m_2_y_capped" AS DECIMAL(18, 6))) AS "m_2_y_sum_squares",
+  SUM("m_2_y_capped" * "m_2_y_capped") AS "m_2_y_sum_squares",
   SUM("m_2_x_capped") AS "m_2_x_sum",
-  SUM(CAST("m_2_x_capped" AS DECIMAL(18, 6)) * CAST("m_2_x_capped" AS DECIMAL(18, 6))) AS "m_2_x_sum_squares",
-  SUM(CAST("m_2_y_capped" AS DECIMAL(18, 6)) * CAST("m_2_x_capped" AS DECIMAL(18, 6))) AS "m_2_yx_sum",
+  SUM("m_2_x_capped" * "m_2_x_capped") AS "m_2_x_sum_squares",
+  SUM("m_2_y_capped" * "m_2_x_capped") AS "m_2_yx_sum",
   SUM("m_3_y") AS "m_3_y_sum",
-  SUM(CAST("m_3_y" AS DECIMAL(18, 6)) * CAST("m_3_y" AS DECIMAL(18, 6))) AS "m_3_y_sum_squares",
+  SUM("m_3_y" * "m_3_y") AS "m_3_y_sum_squares",
   SUM("m_3_x") AS "m_3_x_sum",
-  SUM(CAST("m_3_x" AS DECIMAL(18, 6)) * CAST("m_3_x" AS DECIMAL(18, 6))) AS "m_3_x_sum_squares",
-  SUM(CAST("m_3_y" AS DECIMAL(18, 6)) * CAST("m_3_x" AS DECIMAL(18, 6))) AS "m_3_yx_sum"
+  SUM("m_3_x" * "m_3_x") AS "m_3_x_sum_squares",
+  SUM("m_3_y" * "m_3_x") AS "m_3_yx_sum"
 FROM analysed_values
 GROUP BY GROUPING SETS (
   (variant),

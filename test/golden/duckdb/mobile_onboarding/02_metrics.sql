@@ -60,9 +60,9 @@ SELECT
   variant,
   COUNT(*) AS units,
   SUM("m_1_y") AS "m_1_y_sum",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_y" AS DECIMAL(18, 6))) AS "m_1_y_sum_squares",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
   SUM("m_1_x") AS "m_1_x_sum",
-  SUM(CAST("m_1_x" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_x_sum_squares",
-  SUM(CAST("m_1_y" AS DECIMAL(18, 6)) * CAST("m_1_x" AS DECIMAL(18, 6))) AS "m_1_yx_sum"
+  SUM("m_1_x" * "m_1_x") AS "m_1_x_sum_squares",
+  SUM("m_1_y" * "m_1_x") AS "m_1_yx_sum"
 FROM analysed_values
 GROUP BY variant

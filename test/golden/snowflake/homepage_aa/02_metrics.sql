@@ -75,26 +75,33 @@ unit_values AS (
   LEFT JOIN "dim_1_top" AS "t1" ON "t1"."dimension_value" = "e"."dim_1"
   LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
-caps AS (
+caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY "u"."m_2_y")
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
       FROM unit_values AS u
     ) AS "m_2_y_cap",
     (
-      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY "u"."m_2_x")
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
       FROM unit_values AS u
     ) AS "m_2_x_cap"
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST("r"."m_2_y_cap" AS NUMBER(38, 6)) AS "m_2_y_cap",
+    CAST("r"."m_2_x_cap" AS NUMBER(38, 6)) AS "m_2_x_cap"
+  FROM caps_raw AS r
 ),
 analysed_values AS (
   SELECT
     u.*,
     CASE WHEN "c"."m_2_y_cap" IS NOT NULL AND "u"."m_2_y" > "c"."m_2_y_cap"
-      THEN CAST("c"."m_2_y_cap" AS NUMBER(38, 6)) ELSE "u"."m_2_y" END AS "m_2_y_capped",
+      THEN "c"."m_2_y_cap" ELSE "u"."m_2_y" END AS "m_2_y_capped",
     "c"."m_2_y_cap" AS "m_2_y_cap",
     CASE WHEN "c"."m_2_x_cap" IS NOT NULL AND "u"."m_2_x" > "c"."m_2_x_cap"
-      THEN CAST("c"."m_2_x_cap" AS NUMBER(38, 6)) ELSE "u"."m_2_x" END AS "m_2_x_capped",
+      THEN "c"."m_2_x_cap" ELSE "u"."m_2_x" END AS "m_2_x_capped",
     "c"."m_2_x_cap" AS "m_2_x_cap"
   FROM unit_values AS u
   CROSS JOIN caps AS c

@@ -1,0 +1,61 @@
+-- exptrack experiment checkout_redesign, step exposures, as of 2026-11-01T00:00:00.000Z
+-- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+WITH
+exposure_rows AS (
+  SELECT
+    "x"."user_id" AS unit_id,
+    CAST("x"."variant" AS TEXT) AS variant,
+    "x"."exposed_at" AS exposed_at,
+    CAST("x"."country" AS TEXT) AS "dim_1",
+    CAST("x"."platform" AS TEXT) AS "dim_2"
+  FROM "main"."exposures" AS x
+  WHERE "x"."experiment_key" = 'checkout_redesign'
+    AND "x"."user_id" IS NOT NULL
+    AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+excluded_units AS (
+  -- audience filter internal_traffic
+  SELECT "f"."user_id" AS unit_id
+  FROM "main"."exposures" AS f
+  WHERE ("f"."is_employee" = TRUE)
+    AND "f"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "f"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+included_rows AS (
+  SELECT r.*
+  FROM exposure_rows AS r
+  LEFT JOIN excluded_units AS xu ON xu.unit_id = r.unit_id
+  WHERE xu.unit_id IS NULL
+),
+unit_exposures AS (
+  SELECT
+    unit_id,
+    MIN(exposed_at) AS first_exposed_at,
+    COUNT(DISTINCT variant) AS variant_count,
+    MIN(variant) AS variant,
+    (ARRAY_AGG("r"."dim_1" ORDER BY "r"."exposed_at") FILTER (WHERE "r"."dim_1" IS NOT NULL AND "r"."exposed_at" IS NOT NULL))[1] AS "dim_1",
+    (ARRAY_AGG("r"."dim_2" ORDER BY "r"."exposed_at") FILTER (WHERE "r"."dim_2" IS NOT NULL AND "r"."exposed_at" IS NOT NULL))[1] AS "dim_2"
+  FROM included_rows AS r
+  GROUP BY unit_id
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('control', 'one_page')
+),
+exposure_summary AS (
+  SELECT
+    CASE WHEN variant_count > 1 THEN NULL ELSE variant END AS variant,
+    first_exposed_at
+  FROM unit_exposures
+)
+SELECT
+  variant,
+  COUNT(*) AS units,
+  MIN(first_exposed_at) AS first_exposure_at,
+  MAX(first_exposed_at) AS last_exposure_at
+FROM exposure_summary
+GROUP BY variant
+ORDER BY variant

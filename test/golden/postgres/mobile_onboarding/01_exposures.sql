@@ -1,0 +1,46 @@
+-- exptrack experiment mobile_onboarding, step exposures, as of 2026-11-01T00:00:00.000Z
+-- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+WITH
+exposure_rows AS (
+  SELECT
+    "x"."user_id" AS unit_id,
+    CAST("x"."variant" AS TEXT) AS variant,
+    "x"."exposed_at" AS exposed_at
+  FROM "main"."exposures" AS x
+  WHERE "x"."experiment_key" = 'mobile_onboarding'
+    AND "x"."user_id" IS NOT NULL
+    AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+included_rows AS (
+  SELECT * FROM exposure_rows
+),
+unit_exposures AS (
+  SELECT
+    unit_id,
+    MIN(exposed_at) AS first_exposed_at,
+    COUNT(DISTINCT variant) AS variant_count,
+    MIN(variant) AS variant
+  FROM included_rows AS r
+  GROUP BY unit_id
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('five_screens', 'three_screens')
+),
+exposure_summary AS (
+  SELECT
+    CASE WHEN variant_count > 1 THEN NULL ELSE variant END AS variant,
+    first_exposed_at
+  FROM unit_exposures
+)
+SELECT
+  variant,
+  COUNT(*) AS units,
+  MIN(first_exposed_at) AS first_exposure_at,
+  MAX(first_exposed_at) AS last_exposure_at
+FROM exposure_summary
+GROUP BY variant
+ORDER BY variant
