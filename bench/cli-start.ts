@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { median } from './bench-stats.js';
+
+/** The cloud SDKs that a DuckDB-only command should never load. */
+export const CLOUD_SDKS = ['@google-cloud/bigquery', 'snowflake-sdk', 'knex', 'pg'] as const;
+
+export interface CliStartResult {
+  helpMs: number;
+  compileMs: number;
+  reps: number;
+  /** Per command, per SDK: was any file of the package loaded? */
+  sdkLoaded: Record<string, Record<string, boolean>>;
+}
+
+function timeProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** Which SDKs a command loaded, from the module log the probe writes. */
+function sdksLoadedBy(args: string[], cwd: string, probe: string, logFile: string): Record<string, boolean> {
+  rmSync(logFile, { force: true });
+  timeProcess(['--import', probe, ...args], cwd, { ...process.env, EXPTRACK_BENCH_MODULE_LOG: logFile });
+  const loaded = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+  if (!loaded.includes('/dist/src/cli/')) throw new Error(`the module-load probe recorded nothing for ${args.join(' ')}`);
+  return Object.fromEntries(CLOUD_SDKS.map((sdk) => [sdk, loaded.includes(`/node_modules/${sdk}/`)]));
+}
+
+/**
+ * Whole-process timings of `exptrack --help` and `exptrack compile <spec>` (median of reps), and
+ * which cloud SDKs `--help`, a DuckDB compile and a DuckDB run load.
+ */
+export function measureCliStart(opts: { repoRoot: string; projectDir: string; specId: string; reps: number; workDir: string }): CliStartResult {
+  const cli = join(opts.repoRoot, 'bin', 'exptrack.js');
+  const help = [cli, '--help'];
+  const compile = [cli, 'compile', opts.specId, '--project-dir', opts.projectDir];
+  const run = [cli, 'run', opts.specId, '--project-dir', opts.projectDir, '--quiet', '--reports-dir', join(opts.workDir, 'cli-reports')];
+  const helpMs: number[] = [];
+  const compileMs: number[] = [];
+  for (let i = 0; i < opts.reps; i++) {
+    helpMs.push(timeProcess(help, opts.repoRoot));
+    compileMs.push(timeProcess(compile, opts.repoRoot));
+  }
+  const probe = join(opts.repoRoot, 'dist', 'bench', 'sdk-load-probe.js');
+  const logFile = join(opts.workDir, 'module-load.log');
+  const sdkLoaded = {
+    '--help': sdksLoadedBy(help, opts.repoRoot, probe, logFile),
+    'compile (duckdb)': sdksLoadedBy(compile, opts.repoRoot, probe, logFile),
+    'run (duckdb)': sdksLoadedBy(run, opts.repoRoot, probe, logFile),
+  };
+  return { helpMs: median(helpMs), compileMs: median(compileMs), reps: opts.reps, sdkLoaded };
+}
