@@ -13,6 +13,8 @@ export interface Machine {
   node: string;
   duckdb: string;
   platform: string;
+  /** 1-minute load average when the run started and ended: the machine may be shared. */
+  loadAverage?: { start: number; end: number };
 }
 
 export interface BenchResults {
@@ -53,7 +55,8 @@ const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 export function formatSummary(r: BenchResults): string {
   const lines = [
     `exptrack bench, scale ${r.scale} (seed ${r.seed}), ${r.date}`,
-    `machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.ramGb} GB RAM, node ${r.machine.node}, duckdb ${r.machine.duckdb}`,
+    `machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.ramGb} GB RAM, node ${r.machine.node}, duckdb ${r.machine.duckdb}` +
+      (r.machine.loadAverage ? `, load average ${r.machine.loadAverage.start} at start, ${r.machine.loadAverage.end} at end` : ''),
     `duckdb: threads ${r.settings.threads}, memory_limit ${r.settings.memoryLimit}, temp_directory ${r.settings.tempDirectory}` +
       (r.settingsApplied ? ` (applied: ${r.settingsApplied.ok ? 'yes' : `NO: ${r.settingsApplied.problems.join('; ')}`})` : ''),
   ];

@@ -48,6 +48,14 @@ export function measureCliStart(opts: { repoRoot: string; projectDir: string; sp
   }
   const probe = join(opts.repoRoot, 'dist', 'bench', 'sdk-load-probe.js');
   const logFile = join(opts.workDir, 'module-load.log');
+  // Positive control: a process that does load every SDK must be reported as loading it, or a "no"
+  // below would mean nothing. (ESM import for two, CommonJS require for the others.)
+  const control = `await import('@google-cloud/bigquery'); await import('knex');
+    const { createRequire } = await import('node:module'); const require = createRequire(process.cwd() + '/');
+    require('snowflake-sdk'); require('pg'); await import('./dist/src/cli/common.js');`;
+  const seen = sdksLoadedBy(['--input-type=module', '-e', control], opts.repoRoot, probe, logFile);
+  const missed = CLOUD_SDKS.filter((s) => !seen[s]);
+  if (missed.length) throw new Error(`the module-load probe did not see ${missed.join(', ')} in a process that loads them`);
   const sdkLoaded = {
     '--help': sdksLoadedBy(help, opts.repoRoot, probe, logFile),
     'compile (duckdb)': sdksLoadedBy(compile, opts.repoRoot, probe, logFile),

@@ -3,7 +3,7 @@
  * Seeded and repeatable; see bench/README.md for what is measured and how.
  */
 import { execSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ensureBenchData, type DuckdbSettings } from './bench-data.js';
@@ -15,6 +15,7 @@ import { measureCliStart } from './cli-start.js';
 import { measureCompileThroughput } from './compile-throughput.js';
 import { explainQueries } from './explain-queries.js';
 import { comparePipelineWithLowerBound } from './pipeline-vs-lower-bound.js';
+import { round } from './bench-stats.js';
 import type { DuckdbSessionSettings } from './memory-sampler.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -32,6 +33,7 @@ async function machine(): Promise<Machine> {
     node: process.version,
     duckdb: String(v.v),
     platform: `${process.platform} ${process.arch}`,
+    loadAverage: { start: round(loadavg()[0], 2), end: Number.NaN },
   };
 }
 
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     log(`CLI start, ${opts.cliReps} repetitions, and SDK loading ...`);
     results.cli = measureCliStart({ repoRoot: opts.repoRoot, projectDir, specId: BENCH_SPEC_ID, reps: opts.cliReps, workDir: opts.workDir });
   }
+  if (results.machine.loadAverage) results.machine.loadAverage.end = round(loadavg()[0], 2);
   const file = writeResults(opts.repoRoot, results);
   process.stdout.write(`${formatSummary(results)}\n\nresults: ${file}\n`);
 }
