@@ -26,6 +26,8 @@ export interface ChildJob {
 export interface ChildResult {
   mode: ChildJob['mode'];
   ms: number;
+  /** CPU time (user + system, all threads, DuckDB's included) of the timed part: steadier than wall time on a busy machine. */
+  cpuMs: number;
   rowsTransferred: number;
   steps: { step: string; rows: number; ms: number }[];
   memory: MemoryPeaks;
@@ -36,12 +38,18 @@ export interface ChildResult {
   failedChecks?: string[];
 }
 
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 async function pipeline(job: ChildJob, sampler: MemorySampler): Promise<Omit<ChildResult, 'memory' | 'duckdbSettings'>> {
   const config = loadProjectConfig(job.projectDir);
   const target = getTarget(config, undefined);
   const steps: ChildResult['steps'] = [];
   const unitsByVariant: Record<string, number> = {};
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const summary = await runProject({
     config,
     target,
@@ -54,12 +62,14 @@ async function pipeline(job: ChildJob, sampler: MemorySampler): Promise<Omit<Chi
     },
   });
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu0);
   const [exp] = summary.experiments;
   const results = JSON.parse(readFileSync(`${exp.packageDir}/results.json`, 'utf8')) as { data?: { exposures?: { variant: string | null; units: number }[] } };
   for (const r of results.data?.exposures ?? []) unitsByVariant[String(r.variant)] = Number(r.units);
   return {
     mode: 'pipeline',
     ms,
+    cpuMs,
     rowsTransferred: exp.rowsTransferred,
     steps,
     unitsByVariant,
@@ -71,6 +81,7 @@ async function pipeline(job: ChildJob, sampler: MemorySampler): Promise<Omit<Chi
 async function lowerBound(job: ChildJob, sampler: MemorySampler): Promise<Omit<ChildResult, 'memory' | 'duckdbSettings'>> {
   const sql = lowerBoundSql(job.metrics, job.asOf);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // The same settings the adapter passes for the bench target (see src/warehouse/duckdb/adapter.ts).
   const instance = await DuckDBInstance.create(job.dbPath, {
     access_mode: 'READ_ONLY',
@@ -85,9 +96,10 @@ async function lowerBound(job: ChildJob, sampler: MemorySampler): Promise<Omit<C
   c.closeSync();
   instance.closeSync();
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu0);
   const unitsByVariant: Record<string, number> = {};
   for (const r of rows) if (Number(r.country_grouping) === 1 && Number(r.platform_grouping) === 1) unitsByVariant[String(r.variant)] = Number(r.units);
-  return { mode: 'lower-bound', ms, rowsTransferred: rows.length, steps: [{ step: 'lower_bound', rows: rows.length, ms }], unitsByVariant };
+  return { mode: 'lower-bound', ms, cpuMs, rowsTransferred: rows.length, steps: [{ step: 'lower_bound', rows: rows.length, ms }], unitsByVariant };
 }
 
 const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as ChildJob;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliStartResult } from './cli-start.js';
 import type { CompileThroughput } from './compile-throughput.js';
@@ -31,6 +31,24 @@ export interface BenchResults {
   compile?: CompileThroughput;
   cli?: CliStartResult;
   explain?: Record<string, string>;
+  /** Peak heapUsed of the pipeline here minus that of the latest result at a smaller scale. */
+  heapGrowth?: { fromScale: number; fromFile: string; mb: number };
+}
+
+/** The latest earlier result file at the largest scale below this one that has pipeline figures. */
+export function heapGrowth(repoRoot: string, r: BenchResults): BenchResults['heapGrowth'] {
+  if (!r.pipeline) return undefined;
+  const dir = join(repoRoot, 'bench', 'results');
+  if (!existsSync(dir)) return undefined;
+  const earlier = readdirSync(dir)
+    .map((f) => ({ f, m: /^(\d{4}-\d{2}-\d{2})-scale([\d.]+)\.json$/.exec(f) }))
+    .filter((x) => x.m && Number(x.m[2]) < r.scale)
+    .map((x) => ({ file: x.f, date: x.m![1], scale: Number(x.m![2]), data: JSON.parse(readFileSync(join(dir, x.f), 'utf8')) as BenchResults }))
+    .filter((x) => x.data.pipeline)
+    .sort((a, b) => b.scale - a.scale || b.date.localeCompare(a.date));
+  const base = earlier[0];
+  if (!base) return undefined;
+  return { fromScale: base.scale, fromFile: base.file, mb: r.pipeline.pipeline.memory.heapUsedPeakMb - base.data.pipeline!.pipeline.memory.heapUsedPeakMb };
 }
 
 /**
@@ -66,20 +84,22 @@ export function formatSummary(r: BenchResults): string {
   const p = r.pipeline;
   if (p) {
     lines.push(
-      `| (a) pipeline, median of ${p.reps} | ${ms(p.pipeline.medianMs)} (${Object.entries(p.pipeline.steps).map(([k, v]) => `${k} ${ms(v.medianMs)}`).join(', ')}) |`,
-      `| (b) lower bound, median of ${p.reps} | ${ms(p.lowerBound.medianMs)} |`,
-      `| ratio a/b (target <= 1.3 at scale 10) | ${round(p.ratio, 2)} |`,
+      `| (a) pipeline, median of ${p.reps}: wall (cpu) | ${ms(p.pipeline.medianMs)} (${ms(p.pipeline.medianCpuMs)}); steps ${Object.entries(p.pipeline.steps).map(([k, v]) => `${k} ${ms(v.medianMs)}`).join(', ')} |`,
+      `| (b) lower bound, median of ${p.reps}: wall (cpu) | ${ms(p.lowerBound.medianMs)} (${ms(p.lowerBound.medianCpuMs)}) |`,
+      `| ratio a/b, wall (cpu) (target <= 1.3 at scale 10) | ${round(p.ratio, 2)} (${round(p.cpuRatio, 2)}) |`,
       `| rows transferred to Node (a / b) | ${p.pipeline.rowsTransferred} / ${p.lowerBound.rowsTransferred} |`,
       `| Node heap used, peak (baseline) | ${mb(p.pipeline.memory.heapUsedPeakMb)} (${mb(p.pipeline.memory.heapUsedBaselineMb)}) |`,
       `| V8 heap + external, peak (a / b) | ${mb(p.pipeline.memory.v8AndExternalPeakMb)} / ${mb(p.lowerBound.memory.v8AndExternalPeakMb)} |`,
       `| RSS before DuckDB opens (a / b) | ${mb(p.pipeline.memory.rssBeforeDuckdbMb)} / ${mb(p.lowerBound.memory.rssBeforeDuckdbMb)} |`,
       `| RSS minus duckdb_memory(), peak (a / b) | ${mb(p.pipeline.memory.rssApartFromDuckdbPeakMb)} / ${mb(p.lowerBound.memory.rssApartFromDuckdbPeakMb)} |`,
+      `| process max RSS minus DuckDB peak (a / b) | ${mb(p.pipeline.memory.maxRssMb - p.pipeline.memory.duckdbPeakMb)} / ${mb(p.lowerBound.memory.maxRssMb - p.lowerBound.memory.duckdbPeakMb)} |`,
       `| DuckDB memory peak, spilled (a) | ${mb(p.pipeline.memory.duckdbPeakMb)}, ${mb(p.pipeline.memory.duckdbTempPeakMb)} |`,
       `| process max RSS incl. DuckDB (a / b) | ${mb(p.pipeline.memory.maxRssMb)} / ${mb(p.lowerBound.memory.maxRssMb)} |`,
       `| result | ${p.recommendation}${p.failedChecks?.length ? `; failed checks: ${p.failedChecks.join(', ')}` : ''} |`,
     );
   }
-  if (r.compile) lines.push(`| validate + compile ${r.compile.specs} specs, median of ${r.compile.reps} (target < 2 s) | ${ms(r.compile.medianMs)} |`);
+  if (p && r.heapGrowth) lines.push(`| Node heap peak growth from scale ${r.heapGrowth.fromScale} (${r.heapGrowth.fromFile}) | ${mb(r.heapGrowth.mb)} |`);
+  if (r.compile) lines.push(`| validate + compile ${r.compile.specs} specs, median of ${r.compile.reps}: wall (cpu) (target < 2 s) | ${ms(r.compile.medianMs)} (${ms(r.compile.medianCpuMs)}) |`);
   if (r.cli) {
     lines.push(`| \`exptrack --help\`, whole process, median of ${r.cli.reps} | ${ms(r.cli.helpMs)} |`, `| \`exptrack compile <spec>\`, whole process | ${ms(r.cli.compileMs)} |`);
     for (const [cmd, sdks] of Object.entries(r.cli.sdkLoaded)) {

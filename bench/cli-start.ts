@@ -39,6 +39,7 @@ export function measureCliStart(opts: { repoRoot: string; projectDir: string; sp
   const cli = join(opts.repoRoot, 'bin', 'exptrack.js');
   const help = [cli, '--help'];
   const compile = [cli, 'compile', opts.specId, '--project-dir', opts.projectDir];
+  rmSync(join(opts.workDir, 'cli-reports'), { recursive: true, force: true });
   const run = [cli, 'run', opts.specId, '--project-dir', opts.projectDir, '--quiet', '--reports-dir', join(opts.workDir, 'cli-reports')];
   const helpMs: number[] = [];
   const compileMs: number[] = [];

@@ -93,6 +93,7 @@ export interface CompileThroughput {
   reps: number;
   medianMs: number;
   allMs: number[];
+  medianCpuMs: number;
   sqlBytes: number;
 }
 
@@ -100,14 +101,18 @@ export interface CompileThroughput {
 export function measureCompileThroughput(dir: string, count: number, reps: number, seed: number): CompileThroughput {
   writeSpecCorpus(dir, count, seed);
   const allMs: number[] = [];
+  const cpuMs: number[] = [];
   let sqlBytes = 0;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const config = loadProjectConfig(dir);
     const result = compileProject(config, getTarget(config, undefined), [], BENCH_AS_OF);
     allMs.push(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
     if (result.compiled.length !== count) throw new Error(`compiled ${result.compiled.length} of ${count} specs`);
     sqlBytes = result.compiled.reduce((a, c) => a + c.steps.reduce((b, s) => b + s.sql.length, 0), 0);
   }
-  return { specs: count, reps, medianMs: median(allMs), allMs, sqlBytes };
+  return { specs: count, reps, medianMs: median(allMs), allMs, medianCpuMs: median(cpuMs), sqlBytes };
 }

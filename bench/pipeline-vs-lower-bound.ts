@@ -11,6 +11,7 @@ import { median } from './bench-stats.js';
 export interface SideSummary {
   medianMs: number;
   allMs: number[];
+  medianCpuMs: number;
   rowsTransferred: number;
   steps: Record<string, { medianMs: number; rows: number }>;
   /** Medians over repetitions of each memory figure (MB). */
@@ -22,6 +23,8 @@ export interface PipelineComparison {
   pipeline: SideSummary;
   lowerBound: SideSummary;
   ratio: number;
+  /** The same ratio in CPU time. */
+  cpuRatio: number;
   duckdbSettings: { pipeline: ChildResult['duckdbSettings']; lowerBound: ChildResult['duckdbSettings'] };
   unitsByVariant: { pipeline: Record<string, number>; lowerBound: Record<string, number> };
   recommendation: string | undefined;
@@ -46,6 +49,7 @@ function summarize(results: ChildResult[]): SideSummary {
   return {
     medianMs: median(results.map((r) => r.ms)),
     allMs: results.map((r) => r.ms),
+    medianCpuMs: median(results.map((r) => r.cpuMs)),
     rowsTransferred: results[0].rowsTransferred,
     steps,
     memory: Object.fromEntries(memoryKeys.map((k) => [k, median(results.map((r) => r.memory[k]))])),
@@ -74,7 +78,7 @@ export function comparePipelineWithLowerBound(opts: {
   for (let i = 0; i < opts.reps; i++) {
     a.push(runChild(opts.repoRoot, opts.workDir, { ...base, mode: 'pipeline' }));
     b.push(runChild(opts.repoRoot, opts.workDir, { ...base, mode: 'lower-bound' }));
-    opts.log(`  rep ${i + 1}/${opts.reps}: pipeline ${Math.round(a[i].ms)} ms, lower bound ${Math.round(b[i].ms)} ms`);
+    opts.log(`  rep ${i + 1}/${opts.reps}: pipeline ${Math.round(a[i].ms)} ms (cpu ${Math.round(a[i].cpuMs)} ms), lower bound ${Math.round(b[i].ms)} ms (cpu ${Math.round(b[i].cpuMs)} ms)`);
   }
   const pipeline = summarize(a);
   const lowerBound = summarize(b);
@@ -83,6 +87,7 @@ export function comparePipelineWithLowerBound(opts: {
     pipeline,
     lowerBound,
     ratio: pipeline.medianMs / lowerBound.medianMs,
+    cpuRatio: pipeline.medianCpuMs / lowerBound.medianCpuMs,
     duckdbSettings: { pipeline: a[0].duckdbSettings, lowerBound: b[0].duckdbSettings },
     unitsByVariant: { pipeline: a[0].unitsByVariant, lowerBound: b[0].unitsByVariant },
     recommendation: a[0].recommendation,

@@ -10,7 +10,7 @@ import { ensureBenchData, type DuckdbSettings } from './bench-data.js';
 import { supportedMetrics } from './bench-metrics.js';
 import { parseOptions } from './bench-options.js';
 import { BENCH_SPEC_ID, writeBenchProject } from './bench-project.js';
-import { formatSummary, writeResults, type BenchResults, type Machine } from './bench-report.js';
+import { formatSummary, heapGrowth, writeResults, type BenchResults, type Machine } from './bench-report.js';
 import { measureCliStart } from './cli-start.js';
 import { measureCompileThroughput } from './compile-throughput.js';
 import { explainQueries } from './explain-queries.js';
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     results.cli = measureCliStart({ repoRoot: opts.repoRoot, projectDir, specId: BENCH_SPEC_ID, reps: opts.cliReps, workDir: opts.workDir });
   }
   if (results.machine.loadAverage) results.machine.loadAverage.end = round(loadavg()[0], 2);
+  results.heapGrowth = heapGrowth(opts.repoRoot, results);
   const file = writeResults(opts.repoRoot, results);
   process.stdout.write(`${formatSummary(results)}\n\nresults: ${file}\n`);
 }
