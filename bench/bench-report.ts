@@ -101,7 +101,10 @@ export function formatSummary(r: BenchResults): string {
   if (p && r.heapGrowth) lines.push(`| Node heap peak growth from scale ${r.heapGrowth.fromScale} (${r.heapGrowth.fromFile}) | ${mb(r.heapGrowth.mb)} |`);
   if (r.compile) lines.push(`| validate + compile ${r.compile.specs} specs, median of ${r.compile.reps}: wall (cpu) (target < 2 s) | ${ms(r.compile.medianMs)} (${ms(r.compile.medianCpuMs)}) |`);
   if (r.cli) {
-    lines.push(`| \`exptrack --help\`, whole process, median of ${r.cli.reps} | ${ms(r.cli.helpMs)} |`, `| \`exptrack compile <spec>\`, whole process | ${ms(r.cli.compileMs)} |`);
+    lines.push(
+      `| \`exptrack --help\`, whole process, median of ${r.cli.reps}: wall (cpu) | ${ms(r.cli.helpMs)} (${ms(r.cli.helpCpuMs)}) |`,
+      `| \`exptrack compile <spec>\`, whole process: wall (cpu) | ${ms(r.cli.compileMs)} (${ms(r.cli.compileCpuMs)}) |`,
+    );
     for (const [cmd, sdks] of Object.entries(r.cli.sdkLoaded)) {
       lines.push(`| cloud SDKs loaded by ${cmd} | ${Object.entries(sdks).map(([s, b]) => `${s} ${yesNo(b)}`).join(', ')} |`);
     }
