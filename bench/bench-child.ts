@@ -19,6 +19,8 @@ export interface ChildJob {
   dbPath: string;
   settings: DuckdbSettings;
   metrics: BenchMetric[];
+  /** CUPED lookback the spec asks for (null: CUPED off or not in this build). */
+  cupedLookbackDays: number | null;
   asOf: string;
   specId: string;
 }
@@ -79,7 +81,7 @@ async function pipeline(job: ChildJob, sampler: MemorySampler): Promise<Omit<Chi
 }
 
 async function lowerBound(job: ChildJob, sampler: MemorySampler): Promise<Omit<ChildResult, 'memory' | 'duckdbSettings'>> {
-  const sql = lowerBoundSql(job.metrics, job.asOf);
+  const sql = lowerBoundSql(job.metrics, job.asOf, job.cupedLookbackDays);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   // The same settings the adapter passes for the bench target (see src/warehouse/duckdb/adapter.ts).

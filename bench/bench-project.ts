@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { BENCH_AS_OF, BENCH_EXPERIMENT, BENCH_START } from './bench-data-sql.js';
 import type { DuckdbSettings } from './bench-data.js';
-import { metricModel, type BenchMetric } from './bench-metrics.js';
+import { cupedAnalysis, metricModel, type BenchMetric } from './bench-metrics.js';
 
 export const BENCH_SPEC_ID = BENCH_EXPERIMENT;
 /** Exposures end here; every metric window (at most 14 days) then ends by the as-of. */
@@ -82,6 +82,7 @@ export function writeBenchProject(dir: string, dbPath: string, settings: DuckdbS
       guardrails: metrics.filter((m) => m.higherIsBetter === false).map((m) => ({ metric: m.name, max_relative_harm: 0.1 })),
     },
     dimensions: [...BENCH_DIMENSIONS],
+    ...(cupedAnalysis() ? { analysis: cupedAnalysis() } : {}),
     // 3% of units see both variants by design; the check still measures the share, at a looser threshold.
     checks: { multiple_exposure: { max_share: 0.05 } },
   });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliStartResult } from './cli-start.js';
+import type { QueryProfile } from './explain-queries.js';
 import type { CompileThroughput } from './compile-throughput.js';
 import type { BenchDataInfo } from './bench-data.js';
 import type { PipelineComparison } from './pipeline-vs-lower-bound.js';
@@ -26,11 +27,11 @@ export interface BenchResults {
   settings: { threads: number; memoryLimit: string; tempDirectory: string };
   settingsApplied?: { ok: boolean; problems: string[] };
   data?: BenchDataInfo;
-  metrics?: { included: string[]; skipped: { name: string; reason: string }[] };
+  metrics?: { included: string[]; skipped: { name: string; reason: string }[]; cupedLookbackDays: number | null };
   pipeline?: PipelineComparison;
   compile?: CompileThroughput;
   cli?: CliStartResult;
-  explain?: Record<string, string>;
+  explain?: Record<string, QueryProfile>;
   /** Peak heapUsed of the pipeline here minus that of the latest result at a smaller scale. */
   heapGrowth?: { fromScale: number; fromFile: string; mb: number };
 }
@@ -79,7 +80,10 @@ export function formatSummary(r: BenchResults): string {
       (r.settingsApplied ? ` (applied: ${r.settingsApplied.ok ? 'yes' : `NO: ${r.settingsApplied.problems.join('; ')}`})` : ''),
   ];
   if (r.data) lines.push(`data: ${r.data.units} units, ${r.data.rows.exposures} exposure rows, ${r.data.rows.events} events (${r.data.reused ? 'reused' : `built in ${round(r.data.buildSeconds)} s`})`);
-  if (r.metrics) lines.push(`metrics: ${r.metrics.included.join(', ')}${r.metrics.skipped.length ? `; not yet expressible: ${r.metrics.skipped.map((s) => s.name).join(', ')}` : ''}`);
+  if (r.metrics) {
+    const skipped = r.metrics.skipped.length ? `; not yet expressible: ${r.metrics.skipped.map((s) => s.name).join(', ')}` : '';
+    lines.push(`metrics: ${r.metrics.included.join(', ')}${skipped}; CUPED ${r.metrics.cupedLookbackDays === null ? 'not in this build' : `${r.metrics.cupedLookbackDays}-day lookback`}`);
+  }
   lines.push('', '| measure | value |', '|---|---|');
   const p = r.pipeline;
   if (p) {
@@ -109,6 +113,12 @@ export function formatSummary(r: BenchResults): string {
       lines.push(`| cloud SDKs loaded by ${cmd} | ${Object.entries(sdks).map(([s, b]) => `${s} ${yesNo(b)}`).join(', ')} |`);
     }
   }
-  if (r.explain) lines.push('', `EXPLAIN ANALYZE profiles: ${Object.values(r.explain).join(', ')}`);
+  if (r.explain) {
+    lines.push('', 'EXPLAIN ANALYZE (operator seconds are summed over threads):');
+    for (const [name, q] of Object.entries(r.explain)) {
+      lines.push(`  ${name}: ${round(q.latencySeconds, 2)} s, operators ${round(q.operatorSeconds, 2)} s (${q.file})`);
+      for (const o of q.top) lines.push(`    ${round(o.seconds, 2)} s  ${o.operator}  ${o.rows} rows  ${o.detail}`);
+    }
+  }
   return lines.join('\n');
 }

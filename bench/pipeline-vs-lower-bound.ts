@@ -67,12 +67,13 @@ export function comparePipelineWithLowerBound(opts: {
   dbPath: string;
   settings: DuckdbSettings;
   metrics: BenchMetric[];
+  cupedLookbackDays: number | null;
   reps: number;
   log: (line: string) => void;
 }): PipelineComparison {
   const reportsDir = join(opts.workDir, 'reports');
   rmSync(reportsDir, { recursive: true, force: true });
-  const base = { projectDir: opts.projectDir, reportsDir, dbPath: opts.dbPath, settings: opts.settings, metrics: opts.metrics, asOf: BENCH_AS_OF, specId: BENCH_SPEC_ID };
+  const base = { projectDir: opts.projectDir, reportsDir, dbPath: opts.dbPath, settings: opts.settings, metrics: opts.metrics, cupedLookbackDays: opts.cupedLookbackDays, asOf: BENCH_AS_OF, specId: BENCH_SPEC_ID };
   const a: ChildResult[] = [];
   const b: ChildResult[] = [];
   for (let i = 0; i < opts.reps; i++) {

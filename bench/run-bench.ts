@@ -7,7 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ensureBenchData, type DuckdbSettings } from './bench-data.js';
-import { supportedMetrics } from './bench-metrics.js';
+import { CUPED_LOOKBACK_DAYS, cupedAnalysis, supportedMetrics } from './bench-metrics.js';
 import { parseOptions } from './bench-options.js';
 import { BENCH_SPEC_ID, writeBenchProject } from './bench-project.js';
 import { formatSummary, heapGrowth, writeResults, type BenchResults, type Machine } from './bench-report.js';
@@ -73,17 +73,19 @@ async function main(): Promise<void> {
   const projectDir = join(opts.workDir, 'project');
   const needsData = opts.only.some((s) => s !== 'compile');
   const { metrics, skipped } = supportedMetrics();
+  const cupedLookbackDays = cupedAnalysis() ? CUPED_LOOKBACK_DAYS : null;
   if (needsData) {
     log(`data: scale ${opts.scale}, seed ${opts.seed} ...`);
     results.data = await ensureBenchData(dbPath, opts.scale, opts.seed, opts.settings);
     log(`data: ${results.data.reused ? 'reused' : `built in ${results.data.buildSeconds.toFixed(1)} s`}: ${JSON.stringify(results.data.rows)}`);
     writeBenchProject(projectDir, dbPath, opts.settings, metrics);
-    results.metrics = { included: metrics.map((m) => m.name), skipped };
+    results.metrics = { included: metrics.map((m) => m.name), skipped, cupedLookbackDays };
+    if (cupedLookbackDays === null) log('CUPED: not in this build (no analysis.cuped in the spec language); the spec runs without it');
     for (const s of skipped) log(`metric ${s.name} left out: this build does not accept it yet (${s.reason})`);
   }
   if (opts.only.includes('pipeline')) {
     log(`pipeline vs lower bound, ${opts.reps} repetitions ...`);
-    const p = comparePipelineWithLowerBound({ repoRoot: opts.repoRoot, workDir: opts.workDir, projectDir, dbPath, settings: opts.settings, metrics, reps: opts.reps, log });
+    const p = comparePipelineWithLowerBound({ repoRoot: opts.repoRoot, workDir: opts.workDir, projectDir, dbPath, settings: opts.settings, metrics, cupedLookbackDays, reps: opts.reps, log });
     results.pipeline = p;
     results.settingsApplied = checkSettings(opts.settings, [p.duckdbSettings.pipeline, p.duckdbSettings.lowerBound]);
     const sorted = (o: Record<string, number>) => JSON.stringify(Object.entries(o).sort());
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
   }
   if (opts.only.includes('explain')) {
     log('EXPLAIN ANALYZE ...');
-    results.explain = await explainQueries({ projectDir, dbPath, settings: opts.settings, metrics, workDir: opts.workDir });
+    results.explain = await explainQueries({ projectDir, dbPath, settings: opts.settings, metrics, cupedLookbackDays, workDir: opts.workDir });
   }
   if (opts.only.includes('compile')) {
     log(`compile throughput: ${opts.specs} specs ...`);
