@@ -23,6 +23,8 @@ const USAGE = `usage: npm run bench -- [--scale N] [--reps N] [--only pipeline,c
   --reps      a/b repetitions (default 5, 3 from scale 10 up)
   --only      sections to run (default pipeline,compile,cli; explain writes EXPLAIN ANALYZE profiles)`;
 
+const KNOWN = new Set(['scale', 'reps', 'only', 'seed', 'threads', 'memory-limit', 'temp-directory', 'specs', 'cli-reps']);
+
 /** dist/bench/bench-options.js -> the repository root. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,12 +38,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
     const [key, inline] = a.split('=', 2);
     if (!key.startsWith('--')) throw new Error(`unexpected argument '${a}'\n${USAGE}`);
+    if (!KNOWN.has(key.slice(2))) throw new Error(`unknown option ${key}\n${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${key} needs a value\n${USAGE}`);
     flags.set(key.slice(2), value);
   }
-  const known = new Set(['scale', 'reps', 'only', 'seed', 'threads', 'memory-limit', 'temp-directory', 'specs', 'cli-reps']);
-  for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
   const num = (k: string, dflt: number, ok: (n: number) => boolean) => {
     const raw = flags.get(k);
     if (raw === undefined) return dflt;
