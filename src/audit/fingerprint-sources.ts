@@ -28,6 +28,8 @@ export interface FingerprintDefinition {
   /** Columns hashed per row, in this order (declared model columns; see rowColumns). */
   columns: string[];
   reads: SourceRead[];
+  /** The row hash used (warehouse function and version): different ids are not comparable. */
+  rowHash: string;
   /** SHA-256 of everything above except the read bounds: equal shapes cover the same rows per day. */
   shape: string;
 }
@@ -73,8 +75,9 @@ export function fingerprintDefinitions(
     .sort((a, b) => a.source.name.localeCompare(b.source.name))
     .map(({ source, reads }) => {
       const columns = rowColumns(source);
-      const shape = sha256(canonicalJson({ table: source.table, timestamp: source.timestamp, columns, reads: reads.map(({ start: _s, end: _e, ...r }) => r) }));
-      return { source: source.name, table: source.table, timestamp: source.timestamp, columns, reads, shape };
+      const rowHash = dialect.rowHashId;
+      const shape = sha256(canonicalJson({ table: source.table, timestamp: source.timestamp, columns, reads: reads.map(({ start: _s, end: _e, ...r }) => r), rowHash }));
+      return { source: source.name, table: source.table, timestamp: source.timestamp, columns, reads, rowHash, shape };
     });
 }
 

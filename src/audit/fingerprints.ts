@@ -64,7 +64,7 @@ const sameCounts = (a: FingerprintCounts, b: FingerprintCounts) => a.rows === b.
  */
 export function compareFingerprints(prev: SourceFingerprint, cur: SourceFingerprint): FingerprintComparison {
   const base = { source: cur.source, changedDays: [] as string[] };
-  if (prev.shape !== cur.shape) return { ...base, status: 'not_comparable', scope: 'none', note: 'the source is read differently (table, columns or filters changed)' };
+  if (prev.shape !== cur.shape) return { ...base, status: 'not_comparable', scope: 'none', note: prev.rowHash !== cur.rowHash ? `the row hash changed (${prev.rowHash ?? 'unrecorded'} → ${cur.rowHash}); fingerprints cannot be compared` : 'the source is read differently (table, columns or filters changed)' };
   const bounds = (f: SourceFingerprint) => JSON.stringify(f.reads.map((r) => [r.start, r.end]));
   if (bounds(prev) === bounds(cur)) {
     const changedDays = [...new Set([...Object.keys(prev.days), ...Object.keys(cur.days)])]

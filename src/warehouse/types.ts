@@ -18,6 +18,12 @@ export interface Dialect {
   timestampLiteral(iso: string): string;
   numberLiteral(text: string): string;
   booleanLiteral(value: boolean): string;
+  /**
+   * Names the function (and version) the `row_hash` partial hashes a row with, for input fingerprints:
+   * fingerprints taken with different ids are not comparable, and the change log says so instead of
+   * reporting changed data.
+   */
+  rowHashId: string;
 }
 
 /** `alias.column`, each part quoted: the one way compiled SQL names a column. */

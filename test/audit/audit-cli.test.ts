@@ -85,7 +85,9 @@ describe('audit commands', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).experiments[0].chain).toContainEqual(expect.objectContaining({ subject: last, kind: 'missing' }));
 
-    rmSync(join(dir, readdirSync(dir).filter((n) => /^\d{8}T/.test(n)).sort()[0]), { recursive: true });
+    // The first package in chain order (run ids of runs in the same second do not sort by time).
+    const first = readdirSync(dir).find((n) => /^\d{8}T/.test(n) && JSON.parse(readFileSync(join(dir, n, 'manifest.json'), 'utf8')).chain.sequence === 1)!;
+    rmSync(join(dir, first), { recursive: true });
     const broken = await cli(['verify', join(project, 'reports')]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/CHAIN MISSING/);

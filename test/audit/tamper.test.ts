@@ -53,7 +53,9 @@ beforeAll(async () => {
   const project = await auditProject({ signing: true });
   for (let i = 0; i < 3; i++) await runExperiment(project);
   experimentDir = join(project, 'reports', 'checkout_redesign');
-  runs = readdirSync(experimentDir).filter((n) => /^\d{8}T/.test(n)).sort();
+  // In chain order: run ids of runs started in the same second do not sort by time.
+  const sequence = (n: string) => JSON.parse(readFileSync(join(experimentDir, n, 'manifest.json'), 'utf8')).chain.sequence as number;
+  runs = readdirSync(experimentDir).filter((n) => /^\d{8}T/.test(n)).sort((a, b) => sequence(a) - sequence(b));
   keyFingerprint = JSON.parse(readFileSync(join(experimentDir, runs[0], 'signature.json'), 'utf8')).keyFingerprint;
 });
 afterAll(() => {
@@ -130,7 +132,7 @@ describe('tampering with the chain', () => {
     writeFileSync(join(pkg, 'SHA256SUMS'), sums);
     const e = verifyExperiment(dir);
     expect(e.chain).toContainEqual(expect.objectContaining({ subject: runs[0], kind: 'replaced' }));
-    expect(e.packages[0].problems.map((p) => p.file)).toContain('report.md');
+    expect(e.packages.find((p) => p.dir === pkg)!.problems.map((p) => p.file)).toContain('report.md');
   });
 
   it('a deleted package in the middle is named', () => {

@@ -34,4 +34,5 @@ export const bigqueryDialect: Dialect = {
     return text;
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
+  rowHashId: 'bigquery: FARM_FINGERPRINT of row text (row_text)',
 };

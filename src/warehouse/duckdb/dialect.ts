@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import type { Dialect } from '../types.js';
+
+/** The bundled DuckDB's version: the engine is part of the package, so compile can name it without connecting. */
+const DUCKDB_VERSION = (createRequire(import.meta.url)('@duckdb/node-api/package.json') as { version: string }).version;
 
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -21,4 +25,7 @@ export const duckdbDialect: Dialect = {
     return text;
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
+  // DuckDB's hash() of the typed columns costs a fraction of text plus md5 (10M rows: about 0.1 s
+  // against 10 s of CPU). Its values may change between DuckDB versions, so the version is part of the id.
+  rowHashId: `duckdb hash() of the typed columns, ${DUCKDB_VERSION}`,
 };

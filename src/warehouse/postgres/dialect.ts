@@ -31,4 +31,5 @@ export const postgresDialect: Dialect = {
     return text;
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
+  rowHashId: 'postgres: md5 of row text (row_text)',
 };

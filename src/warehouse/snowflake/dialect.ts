@@ -28,4 +28,5 @@ export const snowflakeDialect: Dialect = {
     return text;
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
+  rowHashId: 'snowflake: HASH of row text (row_text)',
 };

@@ -1,13 +1,14 @@
 -- exptrack experiment checkout_redesign, step fingerprints, as of 2026-11-01T00:00:00.000Z
 -- Per source, over exactly the rows the experiment reads (the OR of its reads below): row count, event
--- time range and an order-independent content hash (XOR of a 64-bit hash per row), for the whole read
+-- time range and an order-independent content hash (XOR of a 64-bit hash per row, of its text or, where the
+-- warehouse can, of its typed columns), for the whole read
 -- (event_day NULL) and per UTC day, so runs whose windows differ can still compare the days both cover.
 WITH
 "fp_rows_1" AS (
   SELECT
     CAST("s"."exposed_at" AS DATE) AS event_day,
     "s"."exposed_at" AS event_at,
-    COALESCE('v' || REPLACE(CAST("s"."user_id" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."exposed_at" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."loaded_at" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."experiment_key" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."variant" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."country" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."is_employee" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."platform" AS VARCHAR), '~', '~~') || '~', 'n~') AS row_text
+    hash("s"."user_id", "s"."exposed_at", "s"."loaded_at", "s"."experiment_key", "s"."variant", "s"."country", "s"."is_employee", "s"."platform") AS row_hash
   FROM "main"."exposures" AS s
   WHERE ("s"."experiment_key" = 'checkout_redesign' AND "s"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000' AND "s"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000')
      OR (("s"."is_employee" = TRUE) AND "s"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000' AND "s"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000')
@@ -16,7 +17,7 @@ WITH
   SELECT
     CAST("s"."event_at" AS DATE) AS event_day,
     "s"."event_at" AS event_at,
-    COALESCE('v' || REPLACE(CAST("s"."user_id" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."event_at" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."loaded_at" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."amount" AS VARCHAR), '~', '~~') || '~', 'n~') || ',' || COALESCE('v' || REPLACE(CAST("s"."event_name" AS VARCHAR), '~', '~~') || '~', 'n~') AS row_text
+    hash("s"."user_id", "s"."event_at", "s"."loaded_at", "s"."amount", "s"."event_name") AS row_hash
   FROM "main"."web_events" AS s
   WHERE ("s"."event_at" >= TIMESTAMP '2026-09-20 00:00:00.000' AND "s"."event_at" < TIMESTAMP '2026-11-01 00:00:00.000')
 )
@@ -29,7 +30,7 @@ SELECT
   MAX("r"."event_at") AS max_event_at,
   CAST(BIT_XOR("r"."row_hash") AS VARCHAR) AS content_xor
 FROM (
-  SELECT "t"."event_day" AS event_day, "t"."event_at" AS event_at, CAST(('0x' || LEFT(md5("t"."row_text"), 16)) AS UBIGINT) AS row_hash
+  SELECT "t"."event_day" AS event_day, "t"."event_at" AS event_at, "t"."row_hash" AS row_hash
   FROM "fp_rows_1" AS t
 ) AS r
 GROUP BY GROUPING SETS ((), ("r"."event_day"))
@@ -43,7 +44,7 @@ SELECT
   MAX("r"."event_at") AS max_event_at,
   CAST(BIT_XOR("r"."row_hash") AS VARCHAR) AS content_xor
 FROM (
-  SELECT "t"."event_day" AS event_day, "t"."event_at" AS event_at, CAST(('0x' || LEFT(md5("t"."row_text"), 16)) AS UBIGINT) AS row_hash
+  SELECT "t"."event_day" AS event_day, "t"."event_at" AS event_at, "t"."row_hash" AS row_hash
   FROM "fp_rows_2" AS t
 ) AS r
 GROUP BY GROUPING SETS ((), ("r"."event_day"))
