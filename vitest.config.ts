@@ -7,10 +7,10 @@ export default defineConfig({
     // Two cores: DuckDB-heavy files run better a few at a time than all at once.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'embedded', include: ['test/**/*.test.ts'], exclude: ['test/warehouses/**', '**/node_modules/**'] } },
+      { extends: true, test: { name: 'embedded', include: ['test/**/*.test.ts'], exclude: ['test/matrix/**', '**/node_modules/**'] } },
       // The warehouse matrix: tests written once for every warehouse that can run here. Its globalSetup
       // starts one real PostgreSQL server, and only when one of these files runs.
-      { extends: true, test: { name: 'warehouses', include: ['test/warehouses/**/*.test.ts'], globalSetup: ['test/helpers/postgres-global-setup.ts'] } },
+      { extends: true, test: { name: 'warehouses', include: ['test/matrix/**/*.test.ts'], globalSetup: ['test/helpers/postgres-global-setup.ts'] } },
     ],
   },
 });

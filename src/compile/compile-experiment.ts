@@ -97,6 +97,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
       where: expressionSql(x.where, 'f', dialect),
     })),
     dimensions,
+    noDimensions: [],
     dimensionValues: exp.analysis.dimensionValues,
     otherLabel: OTHER_DIMENSION_VALUE,
     metricSources: plan.metricSources,

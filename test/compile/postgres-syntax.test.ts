@@ -1,5 +1,5 @@
 // Independent parsers accept every compiled query of every demo spec for Postgres. (The real server runs
-// them too, in test/warehouses/demo-semantics.test.ts.) Each parser's gap is worked around only for
+// them too, in test/matrix/demo-semantics.test.ts.) Each parser's gap is worked around only for
 // that parser, and a test notices when the gap closes.
 import nodeSqlParser from 'node-sql-parser';
 import { parse as parseCst } from 'sql-parser-cst';

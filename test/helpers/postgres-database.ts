@@ -10,7 +10,7 @@ export const TEST_PASSWORD_ENV = 'EXPTRACK_TEST_PGPASSWORD';
 
 export function postgresServer(): PostgresServerInfo {
   const info = inject('postgres');
-  if (!info) throw new Error('no PostgreSQL test server: this file must run in the vitest project `warehouses` (test/warehouses/)');
+  if (!info) throw new Error('no PostgreSQL test server: this file must run in the vitest project `warehouses` (test/matrix/)');
   process.env[TEST_PASSWORD_ENV] = info.password;
   return info;
 }

@@ -1,13 +1,12 @@
 -- exptrack experiment checkout_redesign, step exposures, as of 2026-11-01T00:00:00.000Z
 -- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+-- Dimensions are not needed here, so the per-unit aggregate skips them.
 WITH
 exposure_rows AS (
   SELECT
     `x`.`user_id` AS unit_id,
     CAST(`x`.`variant` AS STRING) AS variant,
-    `x`.`exposed_at` AS exposed_at,
-    CAST(`x`.`country` AS STRING) AS `dim_1`,
-    CAST(`x`.`platform` AS STRING) AS `dim_2`
+    `x`.`exposed_at` AS exposed_at
   FROM `main`.`exposures` AS x
   WHERE `x`.`experiment_key` = 'checkout_redesign'
     AND `x`.`user_id` IS NOT NULL
@@ -32,10 +31,10 @@ unit_exposures AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
-    COUNT(DISTINCT variant) AS variant_count,
-    MIN(variant) AS variant,
-    ARRAY_AGG(STRUCT(`r`.`dim_1` AS v) ORDER BY `r`.`exposed_at` LIMIT 1)[OFFSET(0)].v AS `dim_1`,
-    ARRAY_AGG(STRUCT(`r`.`dim_2` AS v) ORDER BY `r`.`exposed_at` LIMIT 1)[OFFSET(0)].v AS `dim_2`
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
+    MIN(variant) AS variant
   FROM included_rows AS r
   GROUP BY unit_id
 ),

@@ -35,7 +35,9 @@ unit_exposures AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
-    COUNT(DISTINCT variant) AS variant_count,
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
     arg_min("r"."dim_1", "r"."exposed_at") AS "dim_1",
     arg_min("r"."dim_2", "r"."exposed_at") AS "dim_2"

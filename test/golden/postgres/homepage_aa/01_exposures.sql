@@ -1,12 +1,12 @@
 -- exptrack experiment homepage_aa, step exposures, as of 2026-11-01T00:00:00.000Z
 -- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+-- Dimensions are not needed here, so the per-unit aggregate skips them.
 WITH
 exposure_rows AS (
   SELECT
     "x"."user_id" AS unit_id,
     CAST("x"."variant" AS TEXT) AS variant,
-    "x"."exposed_at" AS exposed_at,
-    CAST("x"."platform" AS TEXT) AS "dim_1"
+    "x"."exposed_at" AS exposed_at
   FROM "main"."exposures" AS x
   WHERE "x"."experiment_key" = 'homepage_aa'
     AND "x"."user_id" IS NOT NULL
@@ -20,9 +20,10 @@ unit_exposures AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
-    COUNT(DISTINCT variant) AS variant_count,
-    MIN(variant) AS variant,
-    (ARRAY_AGG("r"."dim_1" ORDER BY "r"."exposed_at") FILTER (WHERE "r"."dim_1" IS NOT NULL AND "r"."exposed_at" IS NOT NULL))[1] AS "dim_1"
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
+    MIN(variant) AS variant
   FROM included_rows AS r
   GROUP BY unit_id
 ),

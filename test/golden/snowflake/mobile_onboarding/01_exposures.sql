@@ -1,5 +1,6 @@
 -- exptrack experiment mobile_onboarding, step exposures, as of 2026-11-01T00:00:00.000Z
 -- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+-- Dimensions are not needed here, so the per-unit aggregate skips them.
 WITH
 exposure_rows AS (
   SELECT
@@ -19,7 +20,9 @@ unit_exposures AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
-    COUNT(DISTINCT variant) AS variant_count,
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant
   FROM included_rows AS r
   GROUP BY unit_id
