@@ -27,7 +27,6 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
       const f = style === 'pct' ? signedPct : fmt;
       return `${ci[0] === null ? '−∞' : f(ci[0])} to ${ci[1] === null ? '+∞' : f(ci[1])}`;
     },
-    optPval: (p: number | undefined) => (p === undefined ? '—' : pval(p)),
     correctionName: (c: string) => (c === 'holm' ? 'Holm–Bonferroni' : c === 'benjamini_hochberg' ? 'Benjamini–Hochberg' : c),
     duration: (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds / 3600} hours`),
   });
