@@ -34,6 +34,9 @@ export interface UnitColumn {
   windowEndSeconds: number | null;
   /** Pre-exposure window: minus the lookback, in seconds; null for post-exposure columns. */
   preSeconds: number | null;
+  /** Flags for the templates: a number such as 0 (or -0) would read as false there. */
+  isPre: boolean;
+  hasWindowEnd: boolean;
   filter: SqlFragment | null;
   value: SqlFragment | null;
   baseline: SqlFragment | null;
@@ -141,6 +144,8 @@ export function planMetrics(
           delaySeconds: c.windowDelaySeconds,
           windowEndSeconds: c.windowDurationSeconds === null ? null : c.windowDelaySeconds + c.windowDurationSeconds,
           preSeconds: w.pre ? -lookback! : null,
+          isPre: w.pre,
+          hasWindowEnd: c.windowDurationSeconds !== null,
           filter: c.filter ? expression(c.filter, alias) : null,
           value: c.value ? expression(c.value, alias) : null,
           baseline: c.baseline ? expression(c.baseline, alias) : null,

@@ -63,6 +63,8 @@ export function compilePlan(exp: ResolvedExperiment, opts: PlanOptions, dialect:
       delaySeconds: c.windowDelaySeconds,
       windowEndSeconds: c.windowDurationSeconds === null ? null : windowEnd,
       preSeconds: null,
+      isPre: false,
+      hasWindowEnd: c.windowDurationSeconds !== null,
       filter: c.filter ? expr(c.filter) : null,
       value: c.value ? expr(c.value) : null,
       baseline: null,

@@ -361,3 +361,26 @@ describe('exptrack compile (CLI)', () => {
     expect(existsSync(join(root, 'target', 'manifest.json'))).toBe(false);
   });
 });
+
+describe('zero-length windows stay windows', () => {
+  const metricsSql = (spec: string, models?: Record<string, string>) => {
+    const r = compileAt(tempProject({ specs: { 's.yaml': spec }, ...(models ? { models } : {}) }), AS_OF);
+    return r.compiled[0].steps.find((s) => s.name === 'metrics')!.sql;
+  };
+
+  it('a CUPED lookback of 0d gives an empty pre-exposure window, not a copy of the post-exposure one', () => {
+    const sql = metricsSql(`${BASE_SPEC}analysis: { cuped: { lookback: 0d } }\n`);
+    const pre = sql.split('\n').find((l) => l.includes('AS "m_1_x"'))!;
+    // Before first exposure and not before it minus 0 s: no row can match.
+    expect(pre).toContain('< e.first_exposed_at');
+    expect(pre).not.toContain('604800');
+  });
+
+  it('a 0h duration bounds the window instead of leaving it open', () => {
+    const models = Object.fromEntries(['sources.yaml', 'filters.yaml', 'metrics.yaml'].map((f) => [f, readFileSync(join(REPO_ROOT, 'models', f), 'utf8')]));
+    models['metrics.yaml'] = models['metrics.yaml'].replace("window: { delay: 0h, duration: 7d }", 'window: { delay: 0h, duration: 0h }');
+    const sql = metricsSql(BASE_SPEC, models);
+    const post = sql.split('\n').find((l) => l.includes('AS "m_1_y"'))!;
+    expect(post).toMatch(/< \("e"\."first_exposed_at" \+ to_seconds\(0\)\)/);
+  });
+});

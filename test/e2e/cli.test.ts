@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,18 @@ describe('exptrack CLI', () => {
     expect(plan.forMde.sequential.unitsPerArm[0]).toBeGreaterThan(plan.forMde.fixed.unitsPerArm[0]);
     expect(plan.forLift.sequential).toBeLessThan(plan.forLift.fixed);
     expect(plan.forDuration.fixed.relativeMde).toBeLessThan(plan.forDuration.sequential.relativeMde);
+  });
+
+  it('plan works before launch, when the spec starts after as-of (nothing to compile yet)', async () => {
+    const spec = readFileSync(join(project, 'specs', 'checkout_redesign.yaml'), 'utf8').replace('id: checkout_redesign', 'id: checkout_next').replace('start: 2026-10-04', 'start: 2026-12-01');
+    writeFileSync(join(project, 'specs', 'checkout_next.yaml'), spec);
+    try {
+      const r = await cli(['plan', 'checkout_next', '--json', '--project-dir', project]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).plan.preperiod.end).toBe('2026-11-01T00:00:00.000Z');
+    } finally {
+      rmSync(join(project, 'specs', 'checkout_next.yaml'));
+    }
   });
 
   it('plan refuses a pre-period shorter than the metric window, with exit 2', async () => {
