@@ -9,7 +9,7 @@ import type { FakeAnswer, FakeValue } from './fake-bigquery-server.js';
 /** Constructs exptrack's BigQuery SQL uses that the bigquery -> duckdb translation gets wrong. */
 export const TRANSLATION_GAPS = [
   {
-    construct: 'ARRAY_AGG(STRUCT(v AS v) ORDER BY o LIMIT 1)[OFFSET(0)].v (first_by)',
+    construct: 'ARRAY_AGG(IF(o IS NULL, NULL, v) IGNORE NULLS ORDER BY o LIMIT 1)[SAFE_OFFSET(0)] (first_by)',
     wrong: 'kept as is; DuckDB has no LIMIT inside an aggregate, so the query fails to parse',
   },
   {

@@ -120,7 +120,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
       'CAST("t"."a" AS VARCHAR)',
       'CAST("t"."amount" AS NUMBER(38, 6))',
       'CAST(NULL AS TIMESTAMP_NTZ)',
-      'MIN_BY("t"."a", "t"."at")',
+      'MIN_BY("t"."a", IFF("t"."a" IS NULL, NULL, "t"."at"))',
       "DATEADD('second', -3600, \"t\".\"at\")",
       "DATEDIFF('second', \"t\".\"at\", \"t\".\"loaded_at\")",
       "CAST(CONVERT_TIMEZONE('UTC', \"t\".\"at\") AS DATE)",

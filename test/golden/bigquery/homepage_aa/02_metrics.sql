@@ -27,7 +27,7 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
-    ARRAY_AGG(STRUCT(`r`.`dim_1` AS v) ORDER BY `r`.`exposed_at` LIMIT 1)[OFFSET(0)].v AS `dim_1`
+    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_1`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_1`
   FROM included_rows AS r
   GROUP BY unit_id
 ),

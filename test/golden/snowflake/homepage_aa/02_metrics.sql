@@ -27,7 +27,7 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
-    MIN_BY("r"."dim_1", "r"."exposed_at") AS "dim_1"
+    MIN_BY("r"."dim_1", IFF("r"."dim_1" IS NULL, NULL, "r"."exposed_at")) AS "dim_1"
   FROM included_rows AS r
   GROUP BY unit_id
 ),
