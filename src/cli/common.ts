@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { getTarget, loadProjectConfig, type ProjectConfig, type Target } from '../config/project-config.js';
 import { formatDiagnostic, ValidationError } from '../spec/diagnostics.js';
+import { WarehouseError } from '../warehouse/types.js';
 import { EXIT, type ExitCode } from './exit.js';
 
 export interface CommonOptions {
@@ -38,6 +39,8 @@ export function reportFailure(e: unknown, json: boolean | undefined): ExitCode {
   } else {
     process.stderr.write(`exptrack: ${message}\n`);
   }
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.couldNotRun, error: message.split('\n')[0], diagnostics }, null, 2)}\n`);
+  // A warehouse failure says why (authentication, timeout, cancelled, ...) so a scheduler can decide whether to retry.
+  const warehouse = e instanceof WarehouseError ? { kind: e.kind, target: e.ctx.target, experiment: e.ctx.experiment, step: e.ctx.step } : undefined;
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, exitCode: EXIT.couldNotRun, error: message.split('\n')[0], diagnostics, ...(warehouse ? { warehouse } : {}) }, null, 2)}\n`);
   return EXIT.couldNotRun;
 }

@@ -69,7 +69,7 @@ export async function runProject(opts: {
         progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
         const t0 = performance.now();
         const ctx = { experiment: exp.id, step: step.name, signal: opts.signal };
-        if (opts.signal?.aborted) throw new WarehouseError('cancelled before the query started', { target: target.name, ...ctx }, 'cancelled');
+        if (opts.signal?.aborted) throw new WarehouseError('cancelled before the query started', { target: target.name, experiment: exp.id, step: step.name }, 'cancelled');
         // A dry run first where the warehouse offers one, so the cost shows before it is spent.
         const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
         if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;
@@ -84,6 +84,8 @@ export async function runProject(opts: {
         finishedAt: new Date().toISOString(),
       };
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
+      // Ctrl-C after the last query still means: write nothing more.
+      if (opts.signal?.aborted) throw new WarehouseError('cancelled before the package was written', { target: target.name, experiment: exp.id, step: 'package' }, 'cancelled');
       const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
@@ -101,8 +103,9 @@ export async function runProject(opts: {
     }
   } finally {
     await adapter.close();
+    // Packages already written are in the index even when a later experiment fails.
+    if (summaries.length) writeIndex(reportsDir);
   }
-  if (summaries.length) writeIndex(reportsDir);
   return {
     asOf: compiled.manifest.asOf,
     target: { name: target.name, type: target.type },

@@ -83,13 +83,12 @@ export type WarehouseErrorKind =
 /** A warehouse failure, named by target and step, safe to print (no secrets). */
 export class WarehouseError extends Error {
   readonly kind: WarehouseErrorKind;
-  constructor(
-    message: string,
-    readonly ctx: { target: string; experiment: string; step: string },
-    kind: WarehouseErrorKind = 'other',
-  ) {
+  /** Only these three: a query context's other fields (its AbortSignal) have no place in an error. */
+  readonly ctx: { target: string; experiment: string; step: string };
+  constructor(message: string, ctx: { target: string; experiment: string; step: string }, kind: WarehouseErrorKind = 'other') {
     super(`${ctx.target}: ${ctx.experiment} ${ctx.step}: ${message}`);
     this.name = 'WarehouseError';
     this.kind = kind;
+    this.ctx = { target: ctx.target, experiment: ctx.experiment, step: ctx.step };
   }
 }

@@ -56,6 +56,21 @@ describe('exptrack CLI', () => {
     expect(plan.forDuration.fixed.relativeMde).toBeLessThan(plan.forDuration.sequential.relativeMde);
   });
 
+  it('run --json names the kind of a warehouse failure, so a scheduler can tell a missing table from a timeout', async () => {
+    const models = join(project, 'models', 'sources.yaml');
+    const original = readFileSync(models, 'utf8');
+    writeFileSync(models, original.replace('table: main.app_events', 'table: main.app_event'));
+    try {
+      const r = await cli(['run', 'mobile_onboarding', '--json', '--project-dir', project]);
+      expect(r.code).toBe(2);
+      const out = JSON.parse(r.stdout);
+      expect(out.warehouse).toEqual({ kind: 'not_found', target: 'local', experiment: 'mobile_onboarding', step: 'metrics' });
+      expect(out.error).toContain('app_event');
+    } finally {
+      writeFileSync(models, original);
+    }
+  });
+
   it('plan works before launch, when the spec starts after as-of (nothing to compile yet)', async () => {
     const spec = readFileSync(join(project, 'specs', 'checkout_redesign.yaml'), 'utf8').replace('id: checkout_redesign', 'id: checkout_next').replace('start: 2026-10-04', 'start: 2026-12-01');
     writeFileSync(join(project, 'specs', 'checkout_next.yaml'), spec);

@@ -186,7 +186,7 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
           { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } },
         ];
         const bytes = resp?.statistics?.query?.totalBytesProcessed ?? resp?.statistics?.totalBytesProcessed;
-        if (bytes === undefined) throw new WarehouseError('dry run returned no totalBytesProcessed', { target: targetName, ...ctx, step: ctx.step }, 'other');
+        if (bytes === undefined) throw new WarehouseError('dry run returned no totalBytesProcessed', { target: targetName, experiment: ctx.experiment, step: ctx.step }, 'other');
         return { bytes: Number(bytes) };
       } catch (e) {
         if (e instanceof Stop) throw stopped(e, ctx);
