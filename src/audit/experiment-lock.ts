@@ -47,10 +47,12 @@ export async function withExperimentLock<T>(experimentDir: string, fn: () => Pro
   mkdirSync(experimentDir, { recursive: true });
   const path = join(experimentDir, LOCK_FILE);
   const deadline = Date.now() + timeoutMs;
+  // Our own mark: released only while the lock is still ours (a stale takeover may have replaced it).
+  const token = randomBytes(8).toString('hex');
   for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() }));
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token }));
       closeSync(fd);
       break;
     } catch (e) {
@@ -80,6 +82,12 @@ export async function withExperimentLock<T>(experimentDir: string, fn: () => Pro
   try {
     return await fn();
   } finally {
-    rmSync(path, { force: true });
+    let holder = '';
+    try {
+      holder = readFileSync(path, 'utf8');
+    } catch {
+      /* already gone */
+    }
+    if (holder.includes(`"token":"${token}"`)) rmSync(path, { force: true });
   }
 }

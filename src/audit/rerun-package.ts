@@ -27,7 +27,7 @@ const canonicalRows = (rows: Row[]) => rows.map((r) => canonicalJson(r)).sort();
  * separately, the input fingerprints (did the data change?) and the other steps' aggregates
  * (does the same SQL on this data give the package's numbers?).
  */
-export async function rerunPackage(dir: string, target: Target, projectRoot: string): Promise<RerunResult> {
+export async function rerunPackage(dir: string, target: Target, projectRoot: string, signal?: AbortSignal): Promise<RerunResult> {
   const intact = verifyPackage(dir);
   if (!intact.ok) return { dir, intact, inputs: null, results: null, verdict: 'the package does not verify; nothing was re-run' };
   const manifest = JSON.parse(readFileSync(join(dir, PACKAGE_FILES.manifest), 'utf8')) as { experiment: string; target: { type: string }; fingerprints?: SourceFingerprint[] };
@@ -41,7 +41,7 @@ export async function rerunPackage(dir: string, target: Target, projectRoot: str
   try {
     for (const file of files) {
       const step = STEPS.find((s) => s.file === file)?.name ?? file.replace(/^\d+_|\.sql$/g, '');
-      data[step] = await adapter.query(readFileSync(join(dir, PACKAGE_FILES.sqlDir, file), 'utf8'), { experiment: manifest.experiment, step });
+      data[step] = await adapter.query(readFileSync(join(dir, PACKAGE_FILES.sqlDir, file), 'utf8'), { experiment: manifest.experiment, step, signal });
     }
   } finally {
     await adapter.close();
@@ -63,8 +63,17 @@ export async function rerunPackage(dir: string, target: Target, projectRoot: str
       const b = canonicalRows(data[step]);
       return { step, same: JSON.stringify(a) === JSON.stringify(b), recordedRows: a.length, rows: b.length };
     });
-  const inputsSame = sources.length > 0 && sources.every((s) => s.same);
   const resultsSame = steps.every((s) => s.same);
+  // Fingerprints taken with another row hash (e.g. DuckDB's hash() of another engine version), or not
+  // taken at all, say nothing about the data: the verdict says so rather than "the data changed".
+  const hashNow = getWarehouse(target.type).dialect.rowHashId;
+  const otherHash = defs.find((d) => d.rowHash !== undefined && d.rowHash !== hashNow);
+  const results = { same: resultsSame, steps };
+  if (defs.length === 0 || otherHash) {
+    const why = otherHash ? `the row hash changed (${otherHash.rowHash} → ${hashNow})` : 'the package records no input fingerprints';
+    return { dir, intact, inputs: null, results, verdict: `input fingerprints not comparable: ${why}; results ${resultsSame ? 'the same' : 'differ'}` };
+  }
+  const inputsSame = sources.every((s) => s.same);
   const verdict = inputsSame
     ? resultsSame
       ? 'reproduced: same input data, same results'
@@ -72,5 +81,5 @@ export async function rerunPackage(dir: string, target: Target, projectRoot: str
     : resultsSame
       ? 'the input data changed, but the results are the same'
       : 'the input data changed, and so did the results';
-  return { dir, intact, inputs: { same: inputsSame, sources }, results: { same: resultsSame, steps }, verdict };
+  return { dir, intact, inputs: { same: inputsSame, sources }, results, verdict };
 }

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rerunPackage } from '../../src/audit/rerun-package.js';
 import type { SourceFingerprint } from '../../src/audit/fingerprints.js';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
+import { getWarehouse } from '../../src/warehouse/registry.js';
 import { auditProject, execWarehouse, runExperiment } from './audit-project.js';
 
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fingerprints: SourceFingerprint[]; dataDigest: string };
@@ -46,6 +47,21 @@ describe('input fingerprints', () => {
     expect(r.inputs?.same).toBe(true);
     expect(r.results?.same).toBe(true);
     expect(r.verdict).toMatch(/^reproduced/);
+  });
+
+  it('after an engine upgrade that changes the row hash, --rerun says the fingerprints are not comparable, not that the data changed', async () => {
+    const { config, target: t } = target();
+    const dialect = getWarehouse('duckdb').dialect;
+    const current = dialect.rowHashId;
+    // What a newer DuckDB would report; the recorded package keeps the old id.
+    dialect.rowHashId = 'duckdb hash() of the typed columns, 9.9.9';
+    try {
+      const r = await rerunPackage(first, t, config.root);
+      expect(r.inputs).toBeNull();
+      expect(r.verdict).toBe(`input fingerprints not comparable: the row hash changed (${current} → duckdb hash() of the typed columns, 9.9.9); results the same`);
+    } finally {
+      dialect.rowHashId = current;
+    }
   });
 
   it('a changed row outside every read leaves the fingerprints alone', async () => {

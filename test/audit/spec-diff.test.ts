@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +76,16 @@ describe('experiment lock', () => {
     await Promise.all([hold('a'), hold('b'), hold('c')]);
     for (let i = 0; i < events.length; i += 2) expect(events[i + 1]).toBe(events[i].replace(' in', ' out'));
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('does not remove a lock that was taken over from it while it ran', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exptrack-lock-'));
+    const lock = join(dir, '.lock');
+    const other = JSON.stringify({ pid: 1, host: 'elsewhere', createdAt: new Date().toISOString(), token: 'someone-else' });
+    await withExperimentLock(dir, () => {
+      // While we hold it, another process judged our lock stale and replaced it with its own.
+      writeFileSync(lock, other);
+    });
+    expect(readFileSync(lock, 'utf8')).toBe(other);
   });
 });

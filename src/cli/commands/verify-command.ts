@@ -40,7 +40,15 @@ export async function verifyCommand(paths: string[], opts: { json?: boolean; rer
     if (opts.rerun) {
       const { config, target } = loadContext({ projectDir: opts.projectDir, target: opts.target });
       const reruns: RerunResult[] = [];
-      for (const p of paths) reruns.push(await rerunPackage(p, target, config.root));
+      // Ctrl-C cancels the re-run query on the warehouse.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        for (const p of paths) reruns.push(await rerunPackage(p, target, config.root, interrupt.signal));
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       const ok = reruns.every((r) => r.intact.ok && r.inputs?.same && r.results?.same);
       if (opts.json) out(JSON.stringify({ ok, exitCode: ok ? EXIT.ok : EXIT.checkFailed, reruns }, null, 2));
       else reruns.forEach(showRerun);
