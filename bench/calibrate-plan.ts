@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getTarget, loadProjectConfig } from '../src/config/project-config.js';
 import { buildDemoData, DEMO_TRUTH } from '../src/demo/build-demo-data.js';
-import { planExperiment } from '../src/plan/run-plan.js';
+import { planExperiment } from '../src/plan/plan-experiment.js';
 import { compareTreatment } from '../src/stats/index.js';
 import { databasePath } from '../src/warehouse/duckdb/adapter.js';
 import { duckdbConfigSchema } from '../src/warehouse/duckdb/config.js';

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_FILES } from '../compile/artifacts.js';
+import { EXPERIMENT_FILES, PACKAGE_FILES } from '../compile/artifacts.js';
 import { sha256 } from '../util/digest.js';
 
 /**
@@ -8,8 +8,8 @@ import { sha256 } from '../util/digest.js';
  * decision (`decision <sequence> <record-hash>`), appended under the experiment lock. The packages and
  * decision records chain themselves; the log also makes deleting the newest one detectable.
  */
-export const CHAIN_LOG = 'chain.log';
-export const DECISIONS_FILE = 'decisions.jsonl';
+export const CHAIN_LOG = EXPERIMENT_FILES.chainLog;
+export const DECISIONS_FILE = EXPERIMENT_FILES.decisions;
 
 /** A package's digest: SHA-256 of its SHA256SUMS, which covers every file including manifest.json. */
 export function packageDigest(dir: string): string | null {

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_FILES } from '../compile/artifacts.js';
+import { PACKAGE_FILES, REPORTS_INDEX_FILE } from '../compile/artifacts.js';
 import type { Results } from '../run/results.js';
 import { writeFileAtomically } from '../util/atomic-write.js';
 import { chainHead, listPackages } from './chain.js';
 import { checkDecisions } from './decisions.js';
 
-export const INDEX_FILE = 'index.md';
+export const INDEX_FILE = REPORTS_INDEX_FILE;
 
 export interface ExperimentListing {
   id: string;

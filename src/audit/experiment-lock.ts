@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export const LOCK_FILE = '.lock';
+import { EXPERIMENT_FILES } from '../compile/artifacts.js';
+
+export const LOCK_FILE = EXPERIMENT_FILES.lock;
 /** A lock older than this is stale whatever its owner: chaining a package takes well under a second. */
 const STALE_MS = 10 * 60_000;
 

@@ -1,4 +1,4 @@
-import { renderExpression } from '../expr/index.js';
+import { expressionSql } from '../compile/expression-sql.js';
 import { SqlFragment } from '../compile/sql-fragment.js';
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
@@ -63,12 +63,7 @@ export function fingerprintDefinitions(
   // A metric scan starts a CUPED lookback before the experiment when it reads pre-exposure values.
   for (const scan of metricScans) add(sources.get(scan.source)!, { ...base, kind: 'metrics', start: scan.scanStart, end: scan.scanEnd });
   for (const x of exp.exclusions) {
-    const where = renderExpression(x.where, {
-      column: (name) => qualifiedColumn(dialect, 's', name),
-      stringLiteral: dialect.stringLiteral,
-      numberLiteral: dialect.numberLiteral,
-      booleanLiteral: dialect.booleanLiteral,
-    });
+    const where = expressionSql(x.where, 's', dialect).sql;
     add(x.source, { ...base, kind: 'filter', name: x.name, where, end: bounds.exposureEnd });
   }
   return [...bySource.values()]

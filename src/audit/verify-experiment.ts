@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARCHIVE_FILE, PACKAGE_FILES } from '../compile/artifacts.js';
 import { verifyPackage, type VerifyResult } from '../report/verify-package.js';
 import { CHAIN_LOG, DECISIONS_FILE, listPackages, readChainLog } from './chain.js';
 import { checkDecisions } from './decisions.js';
 
-export const ARCHIVE_FILE = 'ARCHIVE.json';
+export { ARCHIVE_FILE };
 
 export interface ChainProblem {
   /** The package (run id) or file the problem is about. */
@@ -112,7 +113,7 @@ export function verifyExperiment(dir: string): ExperimentVerifyResult {
 /** What a path given to `exptrack verify` is: a package, an experiment folder, or a reports folder. */
 export function classifyPath(dir: string): 'package' | 'experiment' | 'reports' | 'unknown' {
   if (!existsSync(dir)) return 'unknown';
-  if (existsSync(join(dir, 'SHA256SUMS')) || existsSync(join(dir, 'manifest.json'))) return 'package';
+  if (existsSync(join(dir, PACKAGE_FILES.checksums)) || existsSync(join(dir, PACKAGE_FILES.manifest))) return 'package';
   if (existsSync(join(dir, CHAIN_LOG)) || existsSync(join(dir, DECISIONS_FILE)) || existsSync(join(dir, ARCHIVE_FILE)) || listPackages(dir).some((p) => p.digest)) return 'experiment';
   if (listPackages(dir).some((p) => classifyPath(p.dir) === 'experiment')) return 'reports';
   return 'unknown';

@@ -26,3 +26,15 @@ export const PACKAGE_FILES = {
 } as const;
 export const RESULTS_SCHEMA_VERSION = 1;
 export const PACKAGE_MANIFEST_SCHEMA_VERSION = 2;
+
+/** Files of an experiment's report folder, beside its packages (src/audit). */
+export const EXPERIMENT_FILES = {
+  /** Every package and decision in the order written: the chain's own record. */
+  chainLog: 'chain.log',
+  decisions: 'decisions.jsonl',
+  lock: '.lock',
+} as const;
+/** reports/index.md: every experiment, its runs and its latest decision. */
+export const REPORTS_INDEX_FILE = 'index.md';
+/** What `exptrack archive` writes at the top of an archive folder. */
+export const ARCHIVE_FILE = 'ARCHIVE.json';

@@ -1,10 +1,10 @@
-import { renderExpression, type Expr } from '../expr/index.js';
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
-import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
+import { minIso } from '../util/instants.js';
+import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
 import { STEPS, type StepName } from './artifacts.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
-import { SqlFragment } from './sql-fragment.js';
+import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
 
 export interface CompiledStep {
@@ -34,18 +34,6 @@ export interface CompiledExperiment {
 
 export class CompileError extends Error {}
 
-const minIso = (a: string, b: string) => (a < b ? a : b);
-
-function expressionSql(e: Expr, alias: string, dialect: Dialect): SqlFragment {
-  return new SqlFragment(
-    renderExpression(e, {
-      column: (name) => qualifiedColumn(dialect, alias, name),
-      stringLiteral: dialect.stringLiteral,
-      numberLiteral: dialect.numberLiteral,
-      booleanLiteral: dialect.booleanLiteral,
-    }),
-  );
-}
 
 /**
  * Builds the template context and renders every step. Pure: the same experiment, as-of,
@@ -107,7 +95,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidy(renderer.render(s.template, context)) }));
+  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
   return {
     experimentId: exp.id,
     asOf,
@@ -116,9 +104,4 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     fingerprints,
     layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
-}
-
-/** Drops blank lines and trailing spaces that block helpers leave, so the SQL reads cleanly. */
-function tidy(sql: string): string {
-  return `${sql.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0).join('\n')}\n`;
 }

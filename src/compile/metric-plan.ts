@@ -1,4 +1,5 @@
 import type { Capping, MetricComponent, ResolvedExperiment, ResolvedSource } from '../spec/types.js';
+import { addSeconds, minIso } from '../util/instants.js';
 import type { SqlFragment } from './sql-fragment.js';
 
 /**
@@ -82,8 +83,6 @@ export interface MetricPlan {
   layout: MetricLayout[];
 }
 
-const minIso = (a: string, b: string) => (a < b ? a : b);
-const addSeconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
 
 const CUPED_KINDS = new Set(['proportion', 'mean', 'count', 'ratio']);
 

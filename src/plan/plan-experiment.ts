@@ -1,139 +1,20 @@
-import type { SqlRenderer } from '../compile/sql-templates.js';
-import { SqlFragment } from '../compile/sql-fragment.js';
-import { renderExpression } from '../expr/index.js';
-import type { ResolvedExperiment } from '../spec/types.js';
-import { mdeForDuration, powerForLift, sampleSizeForMde, type PowerInputs } from '../stats/index.js';
-import { qualifiedColumn, type Dialect, type Row } from '../warehouse/types.js';
+import { createSqlRenderer } from '../compile/sql-templates.js';
+import type { ProjectConfig, Target } from '../config/project-config.js';
+import { PACKAGE_ROOT, TEMPLATES_DIR } from '../package-info.js';
+import { loadExperiments } from '../spec/load-project.js';
+import { getWarehouse } from '../warehouse/registry.js';
+import { analysePlan, compilePlan, type PlanOptions, type PlanResult } from './plan-query.js';
 
-const DAY = 86_400;
-const addSeconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
-
-export interface PlanOptions {
-  asOf: string;
-  /** Pre-period length in days, ending at as-of. */
-  lookbackDays: number;
-  /** Planned duration in days. */
-  days: number;
-  /** Relative lift to size the experiment for (default: the spec's min_relative_lift, else 5%). */
-  mde: number | null;
-  /** Relative lift to report the power for (e.g. the lift you expect). */
-  lift: number | null;
-  power: number;
-}
-
-export interface PlanQuery {
-  experiment: string;
-  sql: string;
-  periodStart: string;
-  periodEnd: string;
-  baselineEnd: string;
-}
-
-export class PlanError extends Error {}
-
-/** The one query `exptrack plan` runs: baseline mean, variance and traffic of the primary metric. */
-export function compilePlan(exp: ResolvedExperiment, opts: PlanOptions, dialect: Dialect, renderer: SqlRenderer): PlanQuery {
-  const primary = exp.metrics.find((m) => m.role === 'primary')!;
-  if (primary.denominator || primary.kind === 'paired') {
-    throw new PlanError(`${exp.id}: plan supports proportion, mean and count primary metrics; '${primary.name}' is a ${primary.kind} metric`);
+/** Validates the spec, runs the plan query on the target and sizes the experiment. */
+export async function planExperiment(config: ProjectConfig, target: Target, selector: string, opts: PlanOptions): Promise<PlanResult> {
+  // Validation only: a plan is made before launch, when the experiment's steps cannot compile yet (as-of before start).
+  const [exp] = loadExperiments({ root: config.root, specsDir: config.paths.specs, modelsDir: config.paths.models, selectors: [selector] });
+  const warehouse = getWarehouse(target.type);
+  const query = compilePlan(exp, opts, warehouse.dialect, createSqlRenderer(TEMPLATES_DIR, warehouse.name, warehouse.dialect, PACKAGE_ROOT));
+  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
+  try {
+    return analysePlan(exp, query, await adapter.query(query.sql, { experiment: exp.id, step: 'plan' }), opts);
+  } finally {
+    await adapter.close();
   }
-  const c = primary.numerator;
-  const periodEnd = new Date(opts.asOf).toISOString();
-  const periodStart = addSeconds(periodEnd, -opts.lookbackDays * DAY);
-  const windowEnd = c.windowDelaySeconds + (c.windowDurationSeconds ?? 0);
-  const baselineEnd = addSeconds(periodEnd, -windowEnd);
-  if (baselineEnd <= periodStart) {
-    throw new PlanError(`${exp.id}: a ${opts.lookbackDays}-day pre-period is shorter than the primary metric's window; use a longer --lookback`);
-  }
-  const expr = (e: NonNullable<typeof c.value>) =>
-    new SqlFragment(renderExpression(e, { column: (n) => qualifiedColumn(dialect, 's', n), stringLiteral: dialect.stringLiteral, numberLiteral: dialect.numberLiteral, booleanLiteral: dialect.booleanLiteral }));
-  const context = {
-    experiment: exp.id,
-    periodStart,
-    periodEnd,
-    baselineEnd,
-    table: c.source.table,
-    unitColumn: c.source.unitColumn,
-    timestamp: c.source.timestamp,
-    metric: {
-      column: 'metric_value',
-      kind: c.kind,
-      sourceAlias: 's',
-      sourceTimestamp: c.source.timestamp,
-      delaySeconds: c.windowDelaySeconds,
-      windowEndSeconds: c.windowDurationSeconds === null ? null : windowEnd,
-      preSeconds: null,
-      isPre: false,
-      hasWindowEnd: c.windowDurationSeconds !== null,
-      filter: c.filter ? expr(c.filter) : null,
-      value: c.value ? expr(c.value) : null,
-      baseline: null,
-    },
-  };
-  const sql = renderer.render('plan', context)
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l.length > 0)
-    .join('\n');
-  return { experiment: exp.id, sql: `${sql}\n`, periodStart, periodEnd, baselineEnd };
-}
-
-export interface PlanResult {
-  experiment: string;
-  metric: { name: string; kind: string };
-  preperiod: { start: string; end: string; days: number; unitsSeen: number; unitsMeasured: number };
-  baseline: { mean: number; variance: number };
-  dailyUnits: number;
-  weights: number[];
-  alpha: number;
-  power: number;
-  sides: 'two-sided' | 'greater' | 'less';
-  /** Units per arm and days to detect `mde`, fixed-horizon and sequential. */
-  forMde: { relativeMde: number; fixed: ReturnType<typeof sampleSizeForMde>; sequential: ReturnType<typeof sampleSizeForMde> };
-  /** The lift detectable in the planned duration. */
-  forDuration: { days: number; fixed: ReturnType<typeof mdeForDuration>; sequential: ReturnType<typeof mdeForDuration> };
-  /** Power for the given lift in the planned duration. */
-  forLift: { relativeLift: number; fixed: number; sequential: number } | null;
-}
-
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-
-/** Plan query rows -> sample size, runtime and MDE. Pure. */
-export function analysePlan(exp: ResolvedExperiment, q: PlanQuery, rows: Row[], opts: PlanOptions): PlanResult {
-  const primary = exp.metrics.find((m) => m.role === 'primary')!;
-  const r = rows[0] ?? {};
-  const n = num(r.units);
-  const sum = num(r.value_sum);
-  const sumSquares = num(r.value_sum_squares);
-  if (n < 2) throw new PlanError(`${exp.id}: the pre-period ${q.periodStart} to ${q.periodEnd} has ${n} units with a complete window in ${primary.numerator.source.name}; nothing to plan from`);
-  const mean = sum / n;
-  const variance = primary.kind === 'proportion' ? mean * (1 - mean) : (sumSquares - (sum * sum) / n) / (n - 1);
-  const dailyUnits = num(r.units_seen) / opts.lookbackDays;
-  const sides = exp.analysis.test === 'two_sided' ? 'two-sided' : primary.higherIsBetter ? 'greater' : 'less';
-  const base: PowerInputs = {
-    baselineMean: mean,
-    baselineVariance: variance,
-    kind: primary.kind === 'proportion' ? 'proportion' : 'mean',
-    dailyUnits,
-    weights: exp.variants.map((v) => v.weight),
-    alpha: exp.alpha,
-    power: opts.power,
-    sides,
-  };
-  const seq: PowerInputs = { ...base, sequential: true, sequentialTuning: exp.analysis.sequentialTuning };
-  const mde = opts.mde ?? (exp.decision.minRelativeLift > 0 ? exp.decision.minRelativeLift : 0.05);
-  return {
-    experiment: exp.id,
-    metric: { name: primary.name, kind: primary.kind },
-    preperiod: { start: q.periodStart, end: q.periodEnd, days: opts.lookbackDays, unitsSeen: num(r.units_seen), unitsMeasured: n },
-    baseline: { mean, variance },
-    dailyUnits,
-    weights: base.weights!,
-    alpha: exp.alpha,
-    power: opts.power,
-    sides,
-    forMde: { relativeMde: mde, fixed: sampleSizeForMde(base, mde), sequential: sampleSizeForMde(seq, mde) },
-    forDuration: { days: opts.days, fixed: mdeForDuration(base, opts.days), sequential: mdeForDuration(seq, opts.days) },
-    forLift: opts.lift === null ? null : { relativeLift: opts.lift, fixed: powerForLift(base, opts.lift, opts.days), sequential: powerForLift(seq, opts.lift, opts.days) },
-  };
 }

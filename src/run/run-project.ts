@@ -8,7 +8,7 @@ import { loadSigner } from '../audit/signing.js';
 import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
-import { analyze } from './analyze.js';
+import { analyze } from './analyze-run.js';
 import type { Recommendation } from './results.js';
 
 export type ProgressEvent =

@@ -1,5 +1,5 @@
-import type { PlanOptions, PlanResult } from '../../plan/plan-experiment.js';
-import { planExperiment } from '../../plan/run-plan.js';
+import type { PlanOptions, PlanResult } from '../../plan/plan-query.js';
+import { planExperiment } from '../../plan/plan-experiment.js';
 import { count, fmt, pct } from '../../util/format.js';
 import { loadContext, reportFailure, UsageError, type CommonOptions } from '../common.js';
 import { EXIT, type ExitCode } from '../exit.js';

@@ -31,10 +31,16 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
   if (config.memory_limit !== undefined) options.memory_limit = config.memory_limit;
   if (config.temp_directory !== undefined) options.temp_directory = resolve(projectRoot, config.temp_directory);
   const instance = await DuckDBInstance.create(path, options);
-  const connection: DuckDBConnection = await instance.connect();
-  // Literals are UTC wall-clock timestamps; TIMESTAMPTZ columns must compare in UTC too, not in
-  // whatever zone the machine happens to be in.
-  await connection.run("SET TimeZone = 'UTC'");
+  let connection: DuckDBConnection;
+  try {
+    connection = await instance.connect();
+    // Literals are UTC wall-clock timestamps; TIMESTAMPTZ columns must compare in UTC too, not in
+    // whatever zone the machine happens to be in.
+    await connection.run("SET TimeZone = 'UTC'");
+  } catch (e) {
+    instance.closeSync();
+    throw new WarehouseError(`could not open ${config.path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { target: targetName, experiment: '-', step: 'connect' }, 'connection');
+  }
   return {
     async query(sql, ctx) {
       const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
