@@ -12,7 +12,9 @@ import { FakeBigqueryServer, type FakeAnswer } from '../fakes/fake-bigquery-serv
 const TOKEN = 'ya29.fake-access-token-s3cr3t';
 const CTX = { experiment: 'Checkout Redesign!', step: 'metrics' };
 
-function answer(sql: string): FakeAnswer {
+function answer(sql: string): FakeAnswer | Promise<FakeAnswer> {
+  // The insert itself is slow to answer: the job exists only after the client may have given up.
+  if (sql.includes('late insert')) return new Promise((r) => setTimeout(() => r({ fields: [{ name: 'n', type: 'INTEGER' }], rows: [[1]], runMs: 60_000 }), 600));
   if (sql.includes('paged')) {
     return { fields: [{ name: 'n', type: 'INTEGER' }], rows: Array.from({ length: 25 }, (_, i) => [i]), bytesProcessed: 100 };
   }
@@ -166,6 +168,17 @@ describe('BigQuery adapter over the REST protocol', () => {
     expect(e.kind).toBe('cancelled');
     expect(fake.cancels.length).toBe(cancels + 1);
     expect(fake.jobs.get(fake.cancels.at(-1)!)?.sql).toBe('SELECT slow abort');
+  });
+
+  it('an abort while the job insert is still in flight still cancels the job the insert creates', async () => {
+    const a = await open();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 150);
+    const e = await failure(a.query('SELECT late insert', { ...CTX, signal: ac.signal }));
+    expect(e.kind).toBe('cancelled');
+    const job = [...fake.jobs.values()].find((j) => j.sql === 'SELECT late insert');
+    expect(job, 'the insert did create the job').toBeDefined();
+    expect(fake.cancels).toContain(job!.id);
   });
 
   it('reports bad credentials as an authentication error without the secret', async () => {

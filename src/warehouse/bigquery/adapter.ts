@@ -104,7 +104,10 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
     const job = client.job(jobId, { location: config.location });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const [created] = await guard(client.createJob({ jobId, ...jobConfiguration(sql, ctx, false) }), deadline, ctx.signal);
+        const insert = client.createJob({ jobId, ...jobConfiguration(sql, ctx, false) });
+        // A timeout or Ctrl-C can land while this request is still on its way: the cancel waits for it.
+        inflightInserts.set(jobId, insert.then(() => undefined, () => undefined));
+        const [created] = await guard(insert, deadline, ctx.signal);
         return created;
       } catch (e) {
         if ((e as { code?: unknown }).code === 409) {
@@ -143,8 +146,13 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
     }
   }
 
+  const inflightInserts = new Map<string, Promise<void>>();
+
   /** Best effort, bounded: the job may already be done, or never have been created. */
   async function cancel(jobId: string): Promise<void> {
+    // Cancelling before an in-flight insert lands would miss the job it creates; wait for it (bounded).
+    const pending = inflightInserts.get(jobId);
+    if (pending) await guard(pending, Date.now() + 10_000).catch(() => undefined);
     try {
       await guard(client.job(jobId, { location: config.location }).cancel(), Date.now() + 10_000);
     } catch {
@@ -176,6 +184,8 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
         // Given up on reading a job that may still be running: stop it rather than pay for it.
         if (inserted && isTransient(e)) await cancel(jobId);
         throw mapBigqueryError(e, ctx, errorTarget);
+      } finally {
+        inflightInserts.delete(jobId);
       }
     },
     async estimate(sql, ctx) {
