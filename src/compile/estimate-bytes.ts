@@ -31,7 +31,10 @@ export function formatBytes(bytes: number): string {
  * (its adapter has no estimate()); the only part of `compile` that connects, and only when asked.
  */
 export async function estimateCompiled(projectRoot: string, target: Target, result: CompileResult): Promise<BytesEstimate | null> {
-  const adapter = await getWarehouse(target.type).createAdapter(target.settings, { projectRoot, targetName: target.name });
+  const warehouse = getWarehouse(target.type);
+  // No login just to learn that the warehouse has no dry run.
+  if (!warehouse.estimates) return null;
+  const adapter = await warehouse.createAdapter(target.settings, { projectRoot, targetName: target.name });
   try {
     if (!adapter.estimate) return null;
     const queries: QueryEstimate[] = [];

@@ -62,6 +62,8 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
   dialect: Dialect;
   /** Target settings in exptrack.yaml (besides `type`). Secrets never go here. */
   configSchema: C;
+  /** Whether its adapter can price a query before running it (a dry run): `compile --estimate` connects only then. */
+  estimates: boolean;
   /** Loads the driver lazily, so unused warehouses cost nothing at start-up. */
   createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string }): Promise<Adapter>;
 }

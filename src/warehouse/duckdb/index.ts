@@ -6,6 +6,7 @@ export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
   name: 'duckdb',
   dialect: duckdbDialect,
   configSchema: duckdbConfigSchema,
+  estimates: false,
   async createAdapter(config, env) {
     const { openDuckdb } = await import('./adapter.js');
     return openDuckdb(config, env.projectRoot, env.targetName);
