@@ -27,7 +27,7 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_1`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_1`
+    MIN_BY(`r`.`dim_1`, IF(`r`.`dim_1` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_1`
   FROM included_rows AS r
   GROUP BY unit_id
 ),
@@ -81,12 +81,16 @@ caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_y` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_y_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_x` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_x_cap`
 ),
 caps AS (

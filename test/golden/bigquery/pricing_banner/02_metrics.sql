@@ -74,12 +74,16 @@ caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_y` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_y_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_x` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_x_cap`
 ),
 caps AS (

@@ -76,10 +76,14 @@ caps_raw AS (
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (
