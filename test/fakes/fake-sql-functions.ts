@@ -93,11 +93,12 @@ export const FAKE_FUNCTIONS: FakeFunction[] = [
 ];
 
 /**
- * Type names whose translation is wrong, rewritten before translating. BigQuery's NUMERIC is a
- * DECIMAL(38, 9); the translator writes DECIMAL, which DuckDB reads as DECIMAL(18, 3).
+ * Type names whose translation is wrong, rewritten in the translator's output (outside literals).
+ * BigQuery's NUMERIC (alias DECIMAL) is a DECIMAL(38, 9); the translator writes a bare DECIMAL (it
+ * drops even explicit parameters), which DuckDB reads as DECIMAL(18, 3).
  */
 export const FAKE_TYPES: { dialect: FakeDialect; from: RegExp; to: string; docs: string }[] = [
-  { dialect: 'bigquery', from: /\b(NUMERIC|DECIMAL)\b(?!\s*\()/gi, to: 'NUMERIC(38, 9)', docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#decimal_types' },
+  { dialect: 'bigquery', from: /\bDECIMAL\b(?!\s*\()/gi, to: 'DECIMAL(38, 9)', docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#decimal_types' },
 ];
 
 /**
@@ -143,6 +144,12 @@ function inCode(sql: string, edit: (code: string) => string): string {
       }
       out.push(sql.slice(i, j + 1));
       i = j + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      flush();
+      const j = sql.indexOf('*/', i + 2);
+      const end = j < 0 ? sql.length : j + 2;
+      out.push(sql.slice(i, end));
+      i = end;
     } else if (c === '-' && sql[i + 1] === '-') {
       flush();
       const j = sql.indexOf('\n', i);
@@ -158,10 +165,9 @@ function inCode(sql: string, edit: (code: string) => string): string {
   return out.join('');
 }
 
-/** Vendor SQL with each listed function renamed to its fake and each listed type rewritten. */
+/** Vendor SQL with each listed function renamed to its fake. */
 export function renameVendorFunctions(sql: string, dialect: FakeDialect): string {
   const functions = FAKE_FUNCTIONS.filter((f) => f.dialect === dialect);
-  const types = FAKE_TYPES.filter((t) => t.dialect === dialect);
   // Arguments are rewritten on the whole text first: an unquoted date part is code, not a literal.
   let text = sql;
   for (const f of functions.filter((x) => x.argumentsFrom)) {
@@ -170,13 +176,15 @@ export function renameVendorFunctions(sql: string, dialect: FakeDialect): string
   return inCode(text, (code) => {
     let c = code;
     for (const f of functions) c = c.replace(new RegExp(`\\b${f.vendor}(?=\\s*\\()`, 'gi'), f.fake);
-    for (const t of types) c = c.replace(t.from, t.to);
     return c;
   });
 }
 
+/** The translator's DuckDB SQL with the listed types and repairs applied. */
 export function repairTranslation(sql: string, dialect: FakeDialect): string {
-  return FAKE_REPAIRS.filter((r) => r.dialect === dialect).reduce((acc, r) => acc.replace(r.from, r.to), sql);
+  const types = FAKE_TYPES.filter((t) => t.dialect === dialect);
+  const typed = inCode(sql, (code) => types.reduce((acc, t) => acc.replace(t.from, t.to), code));
+  return FAKE_REPAIRS.filter((r) => r.dialect === dialect).reduce((acc, r) => acc.replace(r.from, r.to), typed);
 }
 
 const installed = new WeakMap<DuckDBConnection, Set<FakeDialect>>();
