@@ -65,6 +65,16 @@ export const FAKE_FUNCTIONS: FakeFunction[] = [
     docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/aggregate_functions#min_by',
   },
   {
+    dialect: 'bigquery',
+    vendor: 'DATE',
+    fake: 'bq_date',
+    // DATE(timestamp, time_zone) is the date of the instant in that zone; the translator turns it into
+    // STRPTIME(ts, zone), which DuckDB rejects. The three documented forms, as one overloaded macro.
+    install:
+      'CREATE OR REPLACE TEMP MACRO bq_date(a) AS CAST(a AS DATE), (a, tz) AS CAST(timezone(tz, CAST(a AS TIMESTAMPTZ)) AS DATE), (y, m, d) AS make_date(y, m, d)',
+    docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/date_functions#date',
+  },
+  {
     dialect: 'snowflake',
     vendor: 'MIN_BY',
     fake: 'sf_min_by',
@@ -109,8 +119,6 @@ export const FAKE_REPAIRS: { dialect: FakeDialect; construct: string; from: RegE
   // TIMESTAMP_ADD(ts, INTERVAL -3600 SECOND) becomes `+ INTERVAL -3600 SECOND`, a DuckDB syntax error.
   { dialect: 'bigquery', construct: 'TIMESTAMP_ADD with negative seconds', from: /INTERVAL (-\d+) SECOND/g, to: 'INTERVAL ($1) SECOND' },
   { dialect: 'snowflake', construct: "DATEADD('second', negative, …)", from: /INTERVAL (-\d+) SECOND/g, to: 'INTERVAL ($1) SECOND' },
-  // DATE(ts, 'UTC') becomes CAST(STRPTIME(ts, 'UTC') AS DATE), which DuckDB rejects for a TIMESTAMP.
-  { dialect: 'bigquery', construct: "DATE(ts, 'UTC')", from: /CAST\(STRPTIME\(("[^"]+"\."[^"]+"), 'UTC'\) AS DATE\)/g, to: 'CAST($1 AS DATE)' },
   // TIMESTAMP_DIFF counts whole intervals (BigQuery: "only the number of whole specified HOUR intervals
   // are included"), DuckDB's date_sub; the translator writes date_diff, which counts boundaries.
   {
