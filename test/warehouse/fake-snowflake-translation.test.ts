@@ -26,6 +26,8 @@ interface Construct {
 const CONSTRUCTS: Construct[] = [
   { name: "DATEDIFF('second', …)", sql: `SELECT DATEDIFF('second', ${TS('2026-11-01 00:00:00')}, ${TS('2026-11-01 00:01:30')})`, expected: '90', snowflake: (c) => c === '90', translatedCorrectly: true },
   { name: 'DATEDIFF(second, …) counts boundaries', sql: `SELECT DATEDIFF(second, ${TS('2026-11-01 00:00:00.900')}, ${TS('2026-11-01 00:00:01.100')})`, expected: '1', snowflake: (c) => c === '1', translatedCorrectly: true },
+  // The ts_diff_seconds partial: whole seconds elapsed (truncated), as BigQuery's TIMESTAMP_DIFF and DuckDB count them.
+  { name: 'ts_diff_seconds partial: TRUNC(DATEDIFF(microsecond) / 1e6)', sql: `SELECT TRUNC(DATEDIFF('microsecond', ${TS('2026-11-01 00:00:00.900')}, ${TS('2026-11-01 00:00:01.100')}) / 1000000)`, expected: '0', snowflake: (c) => Number(c) === 0, translatedCorrectly: true },
   { name: 'HASH (signed 64-bit)', sql: "SELECT HASH('a')", expected: 'a signed 64-bit integer', snowflake: (c) => c !== null && BigInt(c) < 2n ** 63n && BigInt(c) >= -(2n ** 63n), translatedCorrectly: false },
   { name: 'BITXOR_AGG', sql: `SELECT BITXOR_AGG(o) AS v ${FOUR_ROWS}`, expected: '4', snowflake: (c) => c === '4', translatedCorrectly: true },
   { name: "DATEADD('second', negative, …)", sql: `SELECT DATEADD('second', -3600, ${TS('2026-11-01 00:00:00')})`, expected: '2026-10-31 23:00:00', snowflake: (c) => c === '1793487600.000000000', translatedCorrectly: true, repaired: true },

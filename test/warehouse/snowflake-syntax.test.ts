@@ -122,7 +122,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
       'CAST(NULL AS TIMESTAMP_NTZ)',
       'MIN_BY("t"."a", IFF("t"."a" IS NULL, NULL, "t"."at"))',
       "DATEADD('second', -3600, \"t\".\"at\")",
-      "DATEDIFF('second', \"t\".\"at\", \"t\".\"loaded_at\")",
+      "TRUNC(DATEDIFF('microsecond', \"t\".\"at\", \"t\".\"loaded_at\") / 1000000)",
       "CAST(CONVERT_TIMEZONE('UTC', \"t\".\"at\") AS DATE)",
       'NULLIF(CAST("t"."n" AS DOUBLE), 0)',
       'PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY CAST("t"."amount" AS DOUBLE))',
