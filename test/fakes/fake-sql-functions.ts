@@ -66,6 +66,22 @@ export const FAKE_FUNCTIONS: FakeFunction[] = [
   },
   {
     dialect: 'bigquery',
+    vendor: 'CONCAT',
+    fake: 'bq_concat',
+    // BigQuery's CONCAT is NULL when any argument is NULL; DuckDB's skips NULLs. One overload per
+    // arity, up to eight arguments (a longer call fails in the fake rather than run wrongly).
+    install: `CREATE OR REPLACE TEMP MACRO bq_concat(a) AS CASE WHEN a IS NULL THEN NULL ELSE concat(a) END,
+      (a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE concat(a, b) END,
+      (a, b, c) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL THEN NULL ELSE concat(a, b, c) END,
+      (a, b, c, d) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL OR d IS NULL THEN NULL ELSE concat(a, b, c, d) END,
+      (a, b, c, d, e) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL OR d IS NULL OR e IS NULL THEN NULL ELSE concat(a, b, c, d, e) END,
+      (a, b, c, d, e, f) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL OR d IS NULL OR e IS NULL OR f IS NULL THEN NULL ELSE concat(a, b, c, d, e, f) END,
+      (a, b, c, d, e, f, g) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL OR d IS NULL OR e IS NULL OR f IS NULL OR g IS NULL THEN NULL ELSE concat(a, b, c, d, e, f, g) END,
+      (a, b, c, d, e, f, g, h) AS CASE WHEN a IS NULL OR b IS NULL OR c IS NULL OR d IS NULL OR e IS NULL OR f IS NULL OR g IS NULL OR h IS NULL THEN NULL ELSE concat(a, b, c, d, e, f, g, h) END`,
+    docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#concat',
+  },
+  {
+    dialect: 'bigquery',
     vendor: 'DATE',
     fake: 'bq_date',
     // DATE(timestamp, time_zone) is the date of the instant in that zone; the translator turns it into
@@ -95,6 +111,17 @@ export const FAKE_FUNCTIONS: FakeFunction[] = [
   },
   {
     dialect: 'snowflake',
+    vendor: 'TO_NUMBER',
+    fake: 'sf_to_number',
+    // The forms exptrack emits: TO_NUMBER(text), and TO_NUMBER(hex text, 'XX…') with a hexadecimal
+    // format model. Any other format fails loudly instead of guessing.
+    install: `CREATE OR REPLACE TEMP MACRO sf_to_number(s) AS CAST(s AS DECIMAL(38, 0)),
+      (s, fmt) AS CAST(CASE WHEN s IS NULL THEN NULL WHEN regexp_full_match(fmt, '[Xx]+') AND length(s) <= length(fmt) THEN '0x' || s
+        ELSE 'fake TO_NUMBER implements only hexadecimal format models (X...), not ' || fmt END AS UBIGINT)`,
+    docs: 'https://docs.snowflake.com/en/sql-reference/functions/to_decimal',
+  },
+  {
+    dialect: 'snowflake',
     vendor: 'BITXOR_AGG',
     fake: 'sf_bitxor_agg',
     install: 'CREATE OR REPLACE TEMP MACRO sf_bitxor_agg(x) AS bit_xor(x)',
@@ -105,10 +132,10 @@ export const FAKE_FUNCTIONS: FakeFunction[] = [
 /**
  * Type names whose translation is wrong, rewritten in the translator's output (outside literals).
  * BigQuery's NUMERIC (alias DECIMAL) is a DECIMAL(38, 9); the translator writes a bare DECIMAL (it
- * drops even explicit parameters), which DuckDB reads as DECIMAL(18, 3).
+ * drops even explicit parameters) or, inside some functions, DECIMAL(18, 3) outright, DuckDB's default.
  */
 export const FAKE_TYPES: { dialect: FakeDialect; from: RegExp; to: string; docs: string }[] = [
-  { dialect: 'bigquery', from: /\bDECIMAL\b(?!\s*\()/gi, to: 'DECIMAL(38, 9)', docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#decimal_types' },
+  { dialect: 'bigquery', from: /\bDECIMAL(?:\(18, 3\)|\b(?!\s*\())/gi, to: 'DECIMAL(38, 9)', docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#decimal_types' },
 ];
 
 /**

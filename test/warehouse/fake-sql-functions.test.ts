@@ -52,6 +52,14 @@ const EXAMPLES: DocExample[] = [
   },
   {
     dialect: 'bigquery',
+    construct: 'CONCAT',
+    docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#concat',
+    // "If any input argument is NULL, the function returns NULL."
+    sql: "SELECT CONCAT('T.P.', ' ', 'Bar') AS author, CONCAT('a', CAST(NULL AS STRING)) AS with_null",
+    expected: [['T.P. Bar', null]],
+  },
+  {
+    dialect: 'bigquery',
     construct: 'DATE',
     docs: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/date_functions#date',
     sql: `SELECT DATE(2016, 12, 25) AS date_ymd, DATE(TIMESTAMP '2016-12-25 05:30:00+07', 'America/Los_Angeles') AS date_tstz`,
@@ -121,6 +129,14 @@ const EXAMPLES: DocExample[] = [
       DATEDIFF(hour, '2013-05-08T23:39:20.123'::TIMESTAMP, DATEADD(year, 2, ('2013-05-08T23:39:20.123')::TIMESTAMP)) AS diff_hours,
       DATEDIFF('second', '2026-11-01 00:00:00'::TIMESTAMP_NTZ, '2026-11-01 00:01:30'::TIMESTAMP_NTZ) AS diff_seconds`,
     expected: [['3', '17520', '90']],
+  },
+  {
+    // Format models: "X: hexadecimal digit" (https://docs.snowflake.com/en/sql-reference/sql-format-models).
+    dialect: 'snowflake',
+    construct: 'TO_NUMBER',
+    docs: 'https://docs.snowflake.com/en/sql-reference/functions/to_decimal',
+    sql: "SELECT TO_NUMBER('ae5', 'XXX') AS a, TO_NUMBER('ffffffffffffffff', 'XXXXXXXXXXXXXXXX') AS b, TO_NUMBER('12') AS c",
+    expected: [['2789', '18446744073709551615', '12']],
   },
   {
     dialect: 'snowflake',

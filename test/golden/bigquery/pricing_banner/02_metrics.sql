@@ -51,8 +51,8 @@ exposures AS (
     e.unit_id,
     MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_y`,
     MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_y`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_x`
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_x`
   FROM exposures AS e
   INNER JOIN `main`.`web_events` AS `s1`
     ON `s1`.`user_id` = e.unit_id
@@ -89,8 +89,8 @@ caps_raw AS (
 caps AS (
   -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
   SELECT
-    CAST(`r`.`m_2_y_cap` AS NUMERIC) AS `m_2_y_cap`,
-    CAST(`r`.`m_2_x_cap` AS NUMERIC) AS `m_2_x_cap`
+    ROUND(CAST(`r`.`m_2_y_cap` AS NUMERIC), 6) AS `m_2_y_cap`,
+    ROUND(CAST(`r`.`m_2_x_cap` AS NUMERIC), 6) AS `m_2_x_cap`
   FROM caps_raw AS r
 ),
 analysed_values AS (
