@@ -26,7 +26,7 @@ const STRANGE_VALUES: readonly string[] = [
   '!!null x', '!!bool yes', '!foo bar', '!!int 12', '!!binary aGVsbG8=', '!!timestamp 2026-01-01',
   '2026-02-30', '2026-13-01', '2026-00-10', '0000-01-01', '9999-12-31T23:59:59Z', '2026-10-04T25:00:00Z',
   '100000000000d', '99999999999999999999w', '0m', '-1d', '1.5h', '7 d',
-  '"a\\nb"', '"x = 1 OR 1=1; DROP TABLE t --"', "\"'; select 1; --\"", '"event_name = \\"a\\nb\\""',
+  '"a\\nb"', "\"country = 'a\\nb'\"", '"x = 1 OR 1=1; DROP TABLE t --"', "\"'; select 1; --\"", '"event_name = \\"a\\nb\\""',
   '*undefined_alias', '&a x', '"${HOME}"', '1_000', '0x10', '0o17', '+12',
 ];
 

@@ -121,3 +121,16 @@ describe('start after the as-of time', () => {
     expect(d.message).toContain('is not before the as-of time');
   });
 });
+
+describe('expressions', () => {
+  it("a line break inside a quoted string of a filter is refused at the filter, not by the warehouse dialect", () => {
+    const root = tempProject({ specs: { 't1.yaml': BASE_SPEC.replace('metrics:', 'audience: { exclude: [internal_traffic] }\nmetrics:') } });
+    const path = join(root, 'models', 'filters.yaml');
+    const text = readFileSync(path, 'utf8').replace('where: "is_employee = true"', `where: "country = 'a\\nb'"`);
+    writeFileSync(path, text);
+    const [d] = diagnosticsOf(root);
+    expect(d).toMatchObject({ file: 'models/filters.yaml', field: 'filters.internal_traffic.where' });
+    expect(d.line).toBe(locate(text, 'country').line);
+    expect(d.message).toContain('a line break inside a quoted string is not allowed');
+  });
+});
