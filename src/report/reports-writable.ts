@@ -34,6 +34,10 @@ export function checkReportsWritable(reportsDir: string): void {
   } catch (e) {
     throw new ReportsNotWritableError(`cannot write report packages to ${reportsDir}: ${plainWriteError(e)}; nothing was run`);
   } finally {
-    rmSync(probe, { force: true });
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      /* nothing was written */
+    }
   }
 }
