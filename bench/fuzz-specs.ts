@@ -12,7 +12,7 @@ import { fuzzInput } from './fuzz-mutate.js';
  * that runs past the time limit can be stopped and counted as a hang) and ends with
  * `fuzz: N inputs, C crashes, U unlocated, H hangs`. Exit 1 when any of the three is non-zero.
  */
-type Report = { index: number; outcome: Outcome; file: string; ops: string[] };
+type Report = { index: number; outcome: Outcome; file: string; ops: string[]; ms: number };
 
 if (!isMainThread) {
   const { seed, dir } = workerData as { seed: number; dir: string };
@@ -20,8 +20,13 @@ if (!isMainThread) {
   parentPort!.on('message', (index: number) => {
     const input = fuzzInput(files, seed, index);
     writeProject(dir, input.files);
-    parentPort!.postMessage({ index, outcome: checkProject(dir), file: input.file, ops: input.ops } satisfies Report);
+    // The clock starts here: making the input and starting the worker are not the compiler's time.
+    parentPort!.postMessage({ start: index });
+    const t0 = performance.now();
+    const outcome = checkProject(dir);
+    parentPort!.postMessage({ index, outcome, file: input.file, ops: input.ops, ms: performance.now() - t0 } satisfies Report);
   });
+  parentPort!.postMessage({ ready: true });
 } else {
   const args = process.argv.slice(2);
   const opt = (name: string, dflt: number) => {
@@ -37,11 +42,14 @@ if (!isMainThread) {
   const dir = mkdtempSync(join(tmpdir(), 'exptrack-fuzz-'));
   const tally = { compiled: 0, located: 0, crash: 0, unlocated: 0, hang: 0 };
   let next = 0;
+  const times: number[] = [];
   const started = Date.now();
 
   const finish = () => {
     rmSync(dir, { recursive: true, force: true });
-    if (!quiet) process.stderr.write(`  (${tally.compiled} compiled, ${tally.located} refused with located diagnostics, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    const sorted = [...times].sort((a, b) => a - b);
+    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(0) : '-');
+    if (!quiet) process.stderr.write(`  (${tally.compiled} compiled, ${tally.located} refused with located diagnostics; compile per input median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; ${((Date.now() - started) / 1000).toFixed(1)} s in all)\n`);
     process.stdout.write(`fuzz: ${count} inputs, ${tally.crash} crashes, ${tally.unlocated} unlocated, ${tally.hang} hangs\n`);
     process.exitCode = tally.crash + tally.unlocated + tally.hang ? 1 : 0;
   };
@@ -61,16 +69,22 @@ if (!isMainThread) {
         return;
       }
       current = next++;
+      worker.postMessage(current);
+    };
+    const startClock = () => {
       timer = setTimeout(() => {
         tally.hang++;
         process.stderr.write(`hang #${current}: over ${timeoutMs} ms\n`);
         done = true;
         void worker.terminate().then(startWorker);
       }, timeoutMs);
-      worker.postMessage(current);
     };
-    worker.on('message', (r: Report) => {
+    worker.on('message', (m: Report | { ready: true } | { start: number }) => {
+      if ('ready' in m) return send();
+      if ('start' in m) return startClock();
+      const r = m;
       clearTimeout(timer);
+      times.push(r.ms);
       if (r.outcome.kind === 'crash' || r.outcome.kind === 'unlocated') {
         tally[r.outcome.kind]++;
         process.stderr.write(`${r.outcome.kind} #${r.index} (${r.file}: ${r.ops.join(', ')}): ${r.outcome.detail}\n`);
@@ -86,7 +100,6 @@ if (!isMainThread) {
       process.stderr.write(`crash #${current}: the worker died: ${e.message}\n`);
       startWorker();
     });
-    worker.on('online', send);
   };
   startWorker();
 }
