@@ -5,31 +5,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseCst } from 'sql-parser-cst';
 import { describe, expect, it } from 'vitest';
-import { createSqlRenderer } from '../../src/compile/sql-templates.js';
-import { loadProjectConfig } from '../../src/config/project-config.js';
-import { PACKAGE_ROOT, TEMPLATES_DIR } from '../../src/package-info.js';
-import { compilePlan, PlanError, type PlanOptions } from '../../src/plan/plan-query.js';
-import { loadExperiments } from '../../src/spec/load-project.js';
-import { getWarehouse, warehouseNames } from '../../src/warehouse/registry.js';
+import { warehouseNames } from '../../src/warehouse/registry.js';
 import { REPO_ROOT } from '../helpers/demo-project.js';
+import { demoPlanQueries } from './demo-plan.js';
 
 const UPDATE = process.env.EXPTRACK_UPDATE_GOLDEN === '1';
-export const GOLDEN_PLAN_OPTIONS: PlanOptions = { asOf: '2026-10-04T00:00:00Z', lookbackDays: 21, days: 14, mde: null, lift: null, power: 0.8 };
-
-export function demoPlanQueries(warehouse: string): { id: string; sql: string }[] {
-  const config = loadProjectConfig(REPO_ROOT, {});
-  const w = getWarehouse(warehouse);
-  const renderer = createSqlRenderer(TEMPLATES_DIR, w.name, w.dialect, PACKAGE_ROOT);
-  return loadExperiments({ root: REPO_ROOT, specsDir: config.paths.specs, modelsDir: config.paths.models }).flatMap((exp) => {
-    try {
-      return [{ id: exp.id, sql: compilePlan(exp, GOLDEN_PLAN_OPTIONS, w.dialect, renderer).sql }];
-    } catch (e) {
-      if (e instanceof PlanError) return [];
-      throw e;
-    }
-  });
-}
-
 describe.each(warehouseNames())('golden plan SQL for %s', (warehouse) => {
   const queries = demoPlanQueries(warehouse);
   it('covers at least two demo specs', () => expect(queries.length).toBeGreaterThanOrEqual(2));
