@@ -131,3 +131,30 @@ describe('a guardrail that cannot be measured', () => {
     expect(decide(exp, [], [win, tolerated]).recommendation).toBe('ship');
   });
 });
+
+describe('several variants', () => {
+  const two = (a: MetricResult, b: MetricResult): MetricResult => ({ ...a, comparisons: [{ ...a.comparisons[0], variant: 'v1' }, { ...b.comparisons[0], variant: 'v2' }] });
+  const bigWin = metric('conversion', 'primary', [5000, 600], [5000, 900]);
+
+  it('with several winners, ships the largest improvement', () => {
+    const d = decide(exp, [], [two(win, bigWin)]);
+    expect(d).toMatchObject({ recommendation: 'ship', variant: 'v2' });
+    expect(decide(exp, [], [two(bigWin, win)]).variant).toBe('v1');
+  });
+
+  it('one variant worse and another flat is not a stop: the fallback applies', () => {
+    const d = decide(exp, [], [two(loss, flat)]);
+    expect(d.recommendation).toBe('iterate');
+    expect(d.reasons[0].code).toBe('INCONCLUSIVE');
+  });
+
+  it('every variant significantly worse is a stop naming each', () => {
+    const d = decide(exp, [], [two(loss, loss)]);
+    expect(d.recommendation).toBe('stop');
+    expect(d.reasons.map((r) => r.code)).toEqual(['PRIMARY_LOSS', 'PRIMARY_LOSS']);
+  });
+
+  it('no primary metric result gives NO_PRIMARY', () => {
+    expect(decide(exp, [], [safeGuardrail]).reasons[0].code).toBe('NO_PRIMARY');
+  });
+});
