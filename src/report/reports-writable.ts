@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The reports folder cannot take a package: said before any query runs (and is paid for). */
 export class ReportsNotWritableError extends Error {}
@@ -27,8 +27,9 @@ export function plainWriteError(e: unknown): string {
  */
 export function checkReportsWritable(reportsDir: string): void {
   const probe = join(reportsDir, `.write-check-${process.pid}`);
+  let created: string | undefined;
   try {
-    mkdirSync(reportsDir, { recursive: true });
+    created = mkdirSync(reportsDir, { recursive: true });
     // A few KB, not zero: a full disk may still accept an empty file.
     writeFileSync(probe, Buffer.alloc(4096));
   } catch (e) {
@@ -36,8 +37,10 @@ export function checkReportsWritable(reportsDir: string): void {
   } finally {
     try {
       rmSync(probe, { force: true });
+      // Leave no trace: folders made only for the check go again (a run that fails later writes nothing).
+      for (let d = reportsDir; created && d.length >= created.length; d = dirname(d)) rmdirSync(d);
     } catch {
-      /* nothing was written */
+      /* nothing was written, or the folder is in use */
     }
   }
 }

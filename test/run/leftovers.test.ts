@@ -76,11 +76,13 @@ describe('a reports folder that cannot be written', () => {
     expect(plainWriteError(new Error('something else'))).toBe('something else');
   });
 
-  it('leaves no probe file behind in a writable folder', async () => {
+  it('leaves no trace: no probe file, and no folder it had to create', async () => {
     const project = await auditProject({});
-    const dir = join(project, 'reports-x');
+    const dir = join(project, 'reports-x', 'inner');
     checkReportsWritable(dir);
-    expect(existsSync(dir)).toBe(true);
+    expect(existsSync(join(project, 'reports-x'))).toBe(false);
+    mkdirSync(dir, { recursive: true });
+    checkReportsWritable(dir);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
