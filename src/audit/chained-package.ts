@@ -11,6 +11,7 @@ import { withExperimentLock } from './experiment-lock.js';
 import { parseFingerprints } from './fingerprints.js';
 import { gitProvenance } from './git-provenance.js';
 import type { Signer } from './signing.js';
+import { removeStaleStaging } from '../util/stale-staging.js';
 
 /**
  * Writes a report package as the next link of its experiment's chain. Under the experiment lock:
@@ -33,6 +34,8 @@ export async function writeChainedPackage(opts: {
   const git = gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
   const experimentDir = join(opts.reportsDir, exp.id);
   return withExperimentLock(experimentDir, () => {
+    // Under the lock nobody else writes here: staging folders of killed runs can go.
+    removeStaleStaging(experimentDir);
     const head = chainHead(experimentDir);
     const changelog = buildChangelog(head, {
       specText: exp.specText,

@@ -1,3 +1,4 @@
+import { isCalendarValid } from '../spec/input-bounds.js';
 import { resolve } from 'node:path';
 import { getTarget, loadProjectConfig, type ProjectConfig, type Target } from '../config/project-config.js';
 import { formatDiagnostic, ValidationError } from '../spec/diagnostics.js';
@@ -19,7 +20,7 @@ export function resolveAsOf(flag: string | undefined, config: ProjectConfig, now
     return d.toISOString();
   }
   const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new UsageError(`--as-of '${text}' is not an ISO-8601 timestamp (for example 2026-11-01T00:00:00Z)`);
+  if (Number.isNaN(ms) || !isCalendarValid(text)) throw new UsageError(`--as-of '${text}' is not an ISO-8601 timestamp (for example 2026-11-01T00:00:00Z)`);
   return new Date(ms).toISOString();
 }
 

@@ -38,6 +38,8 @@ program
   .argument('<paths...>', 'package (reports/<experiment>/<run-id>), experiment folder (reports/<experiment>, or an archive) or reports folder')
   .addOption(json)
   .option('--rerun', "execute each package's recorded SQL again on --target and compare input fingerprints and results separately")
+  .option('--key <fingerprint>', 'only signatures by this key count (repeatable); adds to verify.trusted_keys in exptrack.yaml', (v: string, all: string[] = []) => [...all, v])
+  .option('--expect-head <[experiment=]digest>', "the newest package's digest kept outside the reports folder (from `list --json`); repeatable", (v: string, all: string[] = []) => [...all, v])
   .addOption(target).addOption(projectDir)
   .action(async (dirs: string[], opts) => exitWith(await (await import('./commands/verify-command.js')).verifyCommand(dirs, opts)));
 

@@ -1,5 +1,7 @@
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { minIso } from '../util/instants.js';
+import { ValidationError } from '../spec/diagnostics.js';
+import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
 import { STEPS, type StepName } from './artifacts.js';
@@ -41,7 +43,11 @@ export class CompileError extends Error {}
  */
 export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect, renderer: SqlRenderer): CompiledExperiment {
   const asOf = new Date(asOfInput).toISOString();
-  if (asOf <= exp.start) throw new CompileError(`${exp.id}: as-of ${asOf} is not after the experiment start ${exp.start}`);
+  if (asOf <= exp.start) {
+    // Located at the spec's `start`, like every other input problem.
+    const spec = new YamlFile(exp.specFile, exp.specText);
+    throw new ValidationError([spec.diagnostic(['start'], `start ${exp.start} is not before the as-of time ${asOf}: the experiment has no data yet (pass a later --as-of)`)]);
+  }
   const exposureEnd = exp.end === null ? asOf : minIso(exp.end, asOf);
   const bounds = { start: exp.start, exposureEnd, asOf };
 

@@ -38,6 +38,18 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
   const winners = significant
     .filter((c) => better(c.relative.lift) && Math.abs(c.relative.lift) >= exp.decision.minRelativeLift)
     .sort((a, b) => Math.abs(b.relative.lift) - Math.abs(a.relative.lift));
+  // A guardrail whose lift cannot be estimated (control rate 0, no data) was not shown to hold:
+  // shipping on it would be shipping blind, so the policy's fallback applies instead.
+  const unmeasured = metrics
+    .filter((x) => x.role === 'guardrail')
+    .flatMap((m) => m.comparisons.filter((c) => !c.relative.ok).map((c) => `${m.name} in ${c.variant} (${c.relative.message})`));
+  if (winners.length && unmeasured.length) {
+    return {
+      recommendation: exp.decision.whenInconclusive,
+      variant: null,
+      reasons: [{ code: 'GUARDRAIL_UNMEASURED', message: `${winners[0].variant} improves ${primary.name} by ${signedPct(winners[0].relative.lift)}, but a guardrail could not be measured: ${unmeasured.join('; ')}. Not shipped on an unmeasured guardrail.` }],
+    };
+  }
   if (winners.length) {
     const w = winners[0];
     return {

@@ -6,6 +6,7 @@ import { writeChainedPackage } from '../audit/chained-package.js';
 import { writeIndex } from '../audit/experiment-index.js';
 import { loadSigner } from '../audit/signing.js';
 import { newRunId } from '../report/write-package.js';
+import { checkReportsWritable } from '../report/reports-writable.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze-run.js';
@@ -14,7 +15,8 @@ import type { Recommendation } from './results.js';
 export type ProgressEvent =
   | { kind: 'step'; experiment: string; step: string; index: number; total: number }
   | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number; bytesEstimated?: number }
-  | { kind: 'package'; experiment: string; dir: string };
+  | { kind: 'package'; experiment: string; dir: string }
+  | { kind: 'connecting'; target: string; address: string; timeoutSeconds: number | null };
 
 export interface ExperimentRunSummary {
   id: string;
@@ -57,6 +59,10 @@ export async function runProject(opts: {
   const signer = loadSigner(config.signing);
   const reportsDir = opts.reportsDir ?? config.paths.reports;
   const warehouse = getWarehouse(target.type);
+  // Before any query is paid for: a package that cannot be written is known now.
+  checkReportsWritable(reportsDir);
+  const timeout = (target.settings as { connect_timeout_seconds?: number }).connect_timeout_seconds ?? null;
+  progress({ kind: 'connecting', target: target.name, address: warehouse.address?.(target.settings) ?? target.type, timeoutSeconds: timeout });
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
   const summaries: ExperimentRunSummary[] = [];
   try {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHECKS } from '../../checks/index.js';
+import { durationWithinBound, isCalendarValid, MAX_DURATION_SECONDS, MIN_VARIANT_WEIGHT } from './input-bounds.js';
 
 export const Severity = z.enum(['error', 'warn', 'off']);
 
@@ -22,16 +23,17 @@ export const TableName = z
   .regex(TABLE, { message: 'expected a table name such as events, schema.events or project.dataset.events' });
 
 const DURATION = /^(0|[1-9][0-9]*)(m|h|d|w)$/;
-export const Duration = z.string().regex(DURATION, {
-  message: 'expected a non-negative duration such as 30m, 36h, 7d or 2w',
-});
+export const Duration = z
+  .string()
+  .regex(DURATION, { message: 'expected a non-negative duration such as 30m, 36h, 7d or 2w' })
+  .refine(durationWithinBound, { message: `longer than ${MAX_DURATION_SECONDS / 86400}d (ten years)` });
 
 const ISO_TS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 export const Timestamp = z
   .string()
   .regex(ISO_TS, { message: 'expected an ISO-8601 date or timestamp such as 2026-10-04 or 2026-10-04T00:00:00Z' })
   // Only for well-formed text: a malformed one already has its message, and needs just one.
-  .refine((s) => !ISO_TS.test(s) || !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), { message: 'not a real date' });
+  .refine((s) => !ISO_TS.test(s) || (isCalendarValid(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s))), { message: 'not a real date (check the day of the month and the time)' });
 
 export const ColumnType = z.enum(['string', 'number', 'boolean', 'timestamp']);
 
@@ -108,7 +110,7 @@ export const VariantSchema = z
     key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
       message: 'expected a variant key of letters, digits, _ . or -',
     }),
-    weight: z.number().gt(0, { message: 'expected a weight greater than 0' }).lte(1),
+    weight: z.number().gte(MIN_VARIANT_WEIGHT, { message: `expected a weight of at least ${MIN_VARIANT_WEIGHT} (0.1% of traffic)` }).lte(1),
     description: z.string().optional(),
   })
   .strict();

@@ -64,6 +64,8 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
   configSchema: C;
   /** Whether its adapter can price a query before running it (a dry run): `compile --estimate` connects only then. */
   estimates: boolean;
+  /** Where the adapter connects, for the "connecting to ..." progress line (no secrets). */
+  address?(config: z.infer<C>): string;
   /** Loads the driver lazily, so unused warehouses cost nothing at start-up. */
   createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string }): Promise<Adapter>;
 }

@@ -11,6 +11,7 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
       if (opts.quiet) return;
       if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
       if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
+      if (e.kind === 'connecting') process.stderr.write(`connecting to ${e.target} (${e.address})${e.timeoutSeconds ? `, giving up after ${e.timeoutSeconds} s` : ''} ...\n`);
       if (e.kind === 'package') process.stderr.write(`${e.experiment}: report package ${relative(process.cwd(), e.dir) || e.dir}\n`);
     };
     // Ctrl-C cancels the running warehouse query (not just this process); a second Ctrl-C exits at once.

@@ -6,6 +6,7 @@ export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
   name: 'duckdb',
   dialect: duckdbDialect,
   configSchema: duckdbConfigSchema,
+  address: (config) => `file ${config.path}`,
   estimates: false,
   async createAdapter(config, env) {
     const { openDuckdb } = await import('./adapter.js');
