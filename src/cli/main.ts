@@ -8,7 +8,10 @@ const program = new Command()
   .description('Warehouse-native A/B experiments: specs in git -> SQL -> statistics -> verifiable report packages.')
   .version(TOOL_VERSION, '-V, --version')
   .showHelpAfterError()
-  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.');
+  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.')
+  // Exit 1 means "a check failed" here, so every usage error (unknown command or option, missing
+  // argument) exits 2; help and version exit 0. Subcommands inherit this, so it is set before them.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun));
 
 const projectDir = new Option('--project-dir <dir>', 'project root holding exptrack.yaml').default('.');
 const target = new Option('-t, --target <name>', 'target in exptrack.yaml (default: its default_target)');
