@@ -36,6 +36,13 @@ program
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
 program
+  .command('check')
+  .description("Check every source the selected specs read against the warehouse's catalogue: tables, columns and types (catalogue reads only). Exit 0 clean, 2 on any problem.")
+  .argument('[selectors...]', 'spec ids or paths (default: every spec)')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/check-command.js')).checkCommand(selectors, opts)));
+
+program
   .command('verify')
   .description('Verify packages, experiment folders (every package, the hash chain, the decisions) or a reports folder; exit 0 when intact, 1 naming each problem.')
   .argument('<paths...>', 'package (reports/<experiment>/<run-id>), experiment folder (reports/<experiment>, or an archive) or reports folder')

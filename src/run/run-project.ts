@@ -9,6 +9,8 @@ import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze-run.js';
+import { checkExperimentSources } from '../catalogue/check-project.js';
+import { ValidationError } from '../spec/diagnostics.js';
 import type { Recommendation } from './results.js';
 
 export type ProgressEvent =
@@ -60,6 +62,10 @@ export async function runProject(opts: {
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
   const summaries: ExperimentRunSummary[] = [];
   try {
+    // First step: the sources against the warehouse's catalogue (catalogue reads only), so a wrong
+    // table, column or type is named at its model line before any query runs.
+    const check = await checkExperimentSources(config, target, compiled.experiments, adapter, opts.signal);
+    if (check.diagnostics.length) throw new ValidationError(check.diagnostics);
     for (const [i, exp] of compiled.experiments.entries()) {
       const plan = compiled.compiled[i];
       const started = new Date();

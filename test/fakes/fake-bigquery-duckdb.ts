@@ -5,6 +5,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Dialect, transpile } from '@polyglot-sql/sdk';
 import type { FakeAnswer, FakeValue } from './fake-bigquery-server.js';
+import { bigqueryCatalogueAnswer } from './fake-catalogue-answers.js';
 
 /** Constructs exptrack's BigQuery SQL uses that the bigquery -> duckdb translation gets wrong. */
 export const TRANSLATION_GAPS = [
@@ -77,6 +78,8 @@ export async function duckdbAnswers(path: string): Promise<DuckdbBackedAnswers> 
       const bytesProcessed = sql.length * 1000;
       // A dry run only prices the query; it does not run it (nor, here, translate it).
       if (how?.dryRun) return { fields: [], bytesProcessed };
+      const catalogue = await bigqueryCatalogueAnswer(con, sql);
+      if (catalogue) return { ...catalogue, bytesProcessed: 0 };
       const t = translateBigquery(sql);
       if (!t.sql) return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: `translation failed: ${t.error}` } };
       try {
