@@ -35,6 +35,21 @@ program
   .option('-q, --quiet', 'no progress on stderr')
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
+const init = program
+  .command('init')
+  .description('Start a project: exptrack.yaml, models/, specs/ and a starter spec. With --introspect, reads the warehouse catalogue (never data, never writing) and proposes sources and metrics.')
+  .argument('[dir]', 'project folder (default: the current one); refused when it already holds a project', '.')
+  .option('--type <warehouse>', 'duckdb | postgres | bigquery | snowflake')
+  .option('--introspect', 'read table and column names and types from the warehouse and propose the models')
+  .option('--target-name <name>', 'name of the target in exptrack.yaml (default: the type)')
+  .option('--set <key=value...>', 'any other target setting (see README, Warehouses)')
+  .addOption(json);
+// Common target settings as flags of their own, named as in exptrack.yaml (snake_case -> --kebab-case).
+for (const s of ['path', 'host', 'port', 'database', 'user', 'username', 'schema', 'project', 'dataset', 'location', 'account', 'warehouse', 'role', 'password-env', 'api-endpoint', 'access-url']) {
+  init.option(`--${s} <value>`, `target setting ${s.replaceAll('-', '_')}`);
+}
+init.action(async (dir: string, opts) => exitWith(await (await import('./commands/init-command.js')).initCommand(dir, opts)));
+
 program
   .command('check')
   .description("Check every source the selected specs read against the warehouse's catalogue: tables, columns and types (catalogue reads only). Exit 0 clean, 2 on any problem.")

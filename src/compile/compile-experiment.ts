@@ -34,6 +34,9 @@ export interface CompiledExperiment {
 
 export class CompileError extends Error {}
 
+/** The exposures step's column saying whether audience filter i (spec order: exclude, then include) removed the unit. */
+export const audienceFlag = (i: number) => `removed_by_${i + 1}`;
+
 
 /**
  * Builds the template context and renders every step. Pure: the same experiment, as-of,
@@ -77,8 +80,13 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
       experimentKey: exp.exposure.experimentKey,
     },
     variants: exp.variants.map((v) => ({ key: v.key })),
-    exclusions: exp.exclusions.map((x) => ({
+    exclusions: exp.exclusions.map((x, i) => ({
       name: x.name,
+      mode: x.mode,
+      include: x.mode === 'include',
+      cte: `audience_${i + 1}`,
+      alias: `a${i + 1}`,
+      flag: audienceFlag(i),
       table: x.source.table,
       unitColumn: x.source.unitColumn,
       timestamp: x.source.timestamp,
@@ -92,7 +100,8 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     unitColumns: plan.columns,
     caps: plan.caps,
     aggregates: plan.aggregates,
-    sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
+    // Attribute tables have no event time, so no latency to check.
+    sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
   const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));

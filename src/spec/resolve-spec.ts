@@ -15,7 +15,7 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
     name: src.name,
     table: s.table,
     unitColumn: s.units[unit],
-    timestamp: s.timestamp,
+    timestamp: s.timestamp ?? null,
     loadedAt: s.loaded_at ?? null,
     experimentKeyColumn: s.experiment_key ?? null,
     variantColumn: s.variant ?? null,
@@ -55,6 +55,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   if (exposure && (!exposure.value.experiment_key || !exposure.value.variant)) {
     out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' is not an exposure source: it needs experiment_key and variant columns`));
   }
+  if (exposure && !exposure.value.timestamp) out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' has no timestamp: an exposure source needs one`));
 
   // Variants: unique keys, weights summing to 1, a control.
   const seen = new Map<string, number>();
@@ -76,14 +77,17 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   const end = spec.end === undefined ? null : isoUtc(spec.end);
   if (end !== null && end <= start) out.push(file.diagnostic(['end'], `end ${spec.end} is not after start ${spec.start}`));
 
-  // Audience exclusions.
-  const exclusions = (spec.audience?.exclude ?? []).flatMap((name, i) => {
-    const f = models.filters.get(name);
-    if (!f) return [];
-    usedModelFiles.add(f.file.file);
-    const src = needSource(f.value.source, ['audience', 'exclude', i], `filter '${name}'`);
-    return src ? [{ name, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
-  });
+  // Audience filters: exclude drops matching units, include keeps only them. A filter's source may
+  // be an attribute table (no timestamp): it is then joined on the unit with no time window.
+  const exclusions = (['exclude', 'include'] as const).flatMap((mode) =>
+    (spec.audience?.[mode] ?? []).flatMap((name, i) => {
+      const f = models.filters.get(name);
+      if (!f) return [];
+      usedModelFiles.add(f.file.file);
+      const src = needSource(f.value.source, ['audience', mode, i], `filter '${name}'`);
+      return src ? [{ name, mode, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
+    }),
+  );
 
   // Metrics by role; a metric plays one role.
   const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null }[] = [
@@ -106,6 +110,10 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       usedModelFiles.add(c.file.file);
       const src = c.value.source === undefined ? undefined : needSource(c.value.source, r.path, `metric '${c.name}'`);
       if (!src || c.value.type === 'ratio') return null;
+      if (!src.value.timestamp) {
+        out.push(file.diagnostic(r.path, `metric '${c.name}' reads source '${src.name}', which has no timestamp (an attribute table): a metric needs event times`));
+        return null;
+      }
       const cap = c.value.capping;
       return {
         name: c.name,
@@ -207,6 +215,7 @@ function referenceDiagnostics(file: YamlFile, data: unknown, models: Models, ski
   };
   check(['exposure', 'source'], obj(d.exposure).source, 'source', models.sources);
   list(obj(d.audience).exclude).forEach((v, i) => check(['audience', 'exclude', i], v, 'filter', models.filters));
+  list(obj(d.audience).include).forEach((v, i) => check(['audience', 'include', i], v, 'filter', models.filters));
   const metrics = obj(d.metrics);
   check(['metrics', 'primary'], metrics.primary, 'metric', models.metrics);
   list(metrics.secondary).forEach((v, i) => check(['metrics', 'secondary', i], v, 'metric', models.metrics));

@@ -41,7 +41,7 @@ export const SourceSchema = z
     table: TableName,
     units: z.record(Name, ColumnName).refine((u) => Object.keys(u).length > 0, { message: 'expected at least one unit' })
       .describe('unit type -> id column, e.g. { user: user_id }'),
-    timestamp: ColumnName.describe('event time column; every scan is bounded on it'),
+    timestamp: ColumnName.optional().describe('event time column; every scan is bounded on it. Absent: an attribute table (one row per unit), usable only in audience filters'),
     loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
     experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
     variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
@@ -162,7 +162,13 @@ export const SpecSchema = z
     control: z.string().optional().describe('control variant key; the first variant when absent'),
     start: Timestamp,
     end: Timestamp.optional(),
-    audience: z.object({ exclude: z.array(Name).default([]) }).strict().optional(),
+    audience: z
+      .object({
+        exclude: z.array(Name).default([]).describe('filters whose matching units are removed'),
+        include: z.array(Name).default([]).describe('filters a unit must match to be analysed'),
+      })
+      .strict()
+      .optional(),
     metrics: z
       .object({
         primary: Name,

@@ -7,7 +7,8 @@ export interface ResolvedSource {
   table: string;
   /** Id column for the experiment's unit type. */
   unitColumn: string;
-  timestamp: string;
+  /** null: an attribute table (no time), usable only in audience filters. */
+  timestamp: string | null;
   loadedAt: string | null;
   experimentKeyColumn: string | null;
   variantColumn: string | null;
@@ -66,6 +67,8 @@ export interface AnalysisSettings {
 
 export interface ResolvedExclusion {
   name: string;
+  /** exclude: matching units are removed; include: only matching units stay. */
+  mode: 'exclude' | 'include';
   source: ResolvedSource;
   where: Expr;
 }
