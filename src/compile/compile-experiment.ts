@@ -30,6 +30,12 @@ export interface CompiledExperiment {
   layout: ResultLayout;
   /** What the fingerprints step covers per source (recorded in the package manifest). */
   fingerprints: FingerprintDefinition[];
+  /**
+   * Per source, the instant up to which the analysis reads it (exposures: the exposure end; metrics:
+   * the end of their scan). The latency check judges data against this, not the clock, so a concluded
+   * experiment with complete data passes whatever the as-of.
+   */
+  dataNeededUntil: Record<string, string>;
 }
 
 export class CompileError extends Error {}
@@ -105,12 +111,17 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   };
 
   const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
+  const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
+  for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
+  for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
   return {
     experimentId: exp.id,
     asOf,
     bounds,
     steps,
     fingerprints,
+    dataNeededUntil,
     layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
 }

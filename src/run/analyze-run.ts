@@ -58,7 +58,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
     multipleVariantUnits,
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
-    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
+    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount, neededUntil: compiled.dataNeededUntil?.[name] })),
+    end: exp.end,
   };
   const checks: CheckResult[] = CHECKS.map((c) => {
     const { severity, ...settings } = exp.checks[c.id];

@@ -20,6 +20,8 @@ export type ProgressEvent =
 
 export interface ExperimentRunSummary {
   id: string;
+  /** This experiment's as-of (a concluded experiment's default may differ from the run's). */
+  asOf: string;
   runId: string;
   packageDir: string;
   /** SHA-256 of the package's SHA256SUMS, and its place in the experiment's chain. */
@@ -47,6 +49,8 @@ export async function runProject(opts: {
   target: Target;
   selectors: string[];
   asOf: string;
+  /** The as-of came from the clock: concluded experiments use their own default (end + longest window). */
+  asOfFromClock?: boolean;
   reportsDir?: string;
   onProgress?: (e: ProgressEvent) => void;
   /** Aborted on Ctrl-C: the running query is cancelled on the warehouse and nothing more is written. */
@@ -54,7 +58,7 @@ export async function runProject(opts: {
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
-  const compiled = compileProject(config, target, opts.selectors, opts.asOf);
+  const compiled = compileProject(config, target, opts.selectors, opts.asOf, { asOfFromClock: opts.asOfFromClock });
   const render = createReportRenderer(TEMPLATES_DIR);
   const signer = loadSigner(config.signing);
   const reportsDir = opts.reportsDir ?? config.paths.reports;
@@ -96,6 +100,7 @@ export async function runProject(opts: {
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
+        asOf: plan.asOf,
         runId: run.runId,
         packageDir: dir,
         packageDigest: digest,
