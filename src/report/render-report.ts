@@ -18,6 +18,8 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     pval,
     md,
     upper: (s: string) => String(s).toUpperCase(),
+    // A fraction as percentage points (formatting only).
+    pp: (x: number) => Number((x * 100).toPrecision(6)),
     confidence: (alpha: number) => `${Number(((1 - alpha) * 100).toFixed(2))}%`,
     fixed: (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits)),
     eq: (a: unknown, b: unknown) => a === b,

@@ -104,6 +104,8 @@ export interface MetricResult {
   role: MetricRole;
   higherIsBetter: boolean;
   maxRelativeHarm: number | null;
+  /** In the metric's units (proportions: a fraction, 0.01 = 1 percentage point); absent or null: none. */
+  maxAbsoluteHarm?: number | null;
   method: MetricMethod;
   /** Caps applied, per quantity (y: value or numerator, d: denominator, x/e: their pre-exposure values). */
   caps: Record<string, number | null>;

@@ -90,10 +90,11 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   );
 
   // Metrics by role; a metric plays one role.
-  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null }[] = [
+  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null; absHarm?: number }[] = [
     { name: spec.metrics.primary, role: 'primary', path: ['metrics', 'primary'], harm: null },
     ...spec.metrics.secondary.map((name, i) => ({ name, role: 'secondary' as const, path: ['metrics', 'secondary', i], harm: null })),
-    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], harm: g.max_relative_harm })),
+    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], // With only an absolute tolerance, no relative one applies; with neither, any significant harm breaches.
+      harm: g.max_relative_harm ?? (g.max_absolute_harm === undefined ? 0 : null), absHarm: g.max_absolute_harm })),
   ];
   const metrics: ResolvedMetric[] = [];
   const roleOf = new Map<string, string>();
@@ -139,6 +140,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       denominator: components[1] ?? null,
       higherIsBetter: m.value.higher_is_better,
       maxRelativeHarm: r.harm,
+      // Proportions: the spec gives percentage points; results and decisions use fractions.
+      maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
     });
   }
 

@@ -116,7 +116,12 @@ export const VariantSchema = z
 export const GuardrailSchema = z
   .object({
     metric: Name,
-    max_relative_harm: z.number().min(0).default(0).describe('tolerated relative change in the harmful direction'),
+    max_relative_harm: z.number().min(0).optional().describe('tolerated relative change in the harmful direction (0.02 = 2%); default 0 unless max_absolute_harm is given'),
+    max_absolute_harm: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("tolerated absolute change in the harmful direction, in the metric's units; percentage points for proportions (1 = 1 pp)"),
   })
   .strict();
 

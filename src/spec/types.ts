@@ -49,6 +49,8 @@ export interface ResolvedMetric {
   higherIsBetter: boolean;
   /** Guardrails only: tolerated relative change in the harmful direction. */
   maxRelativeHarm: number | null;
+  /** Guardrails only: tolerated absolute change in the harmful direction, in the metric's units (proportions: a fraction). */
+  maxAbsoluteHarm: number | null;
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */
