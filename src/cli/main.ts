@@ -117,7 +117,7 @@ program
 program
   .command('analyze')
   .description('Run the statistics on per-arm summary numbers (units and conversions, or sums and sums of squares) from a CSV or JSON file.')
-  .argument('<file>', 'summary file: .csv with a header row, or .json (see README, "exptrack analyze")')
+  .argument('<file>', 'summary file: .csv with a header row, or .json, or - for stdin (see README, "exptrack analyze")')
   .addOption(json)
   .option('--alpha <alpha>', 'significance level', '0.05')
   .option('--sides <sides>', 'two-sided, greater (treatment > control) or less', 'two-sided')
