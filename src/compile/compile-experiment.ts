@@ -36,6 +36,8 @@ export interface CompiledExperiment {
    * experiment with complete data passes whatever the as-of.
    */
   dataNeededUntil: Record<string, string>;
+  /** Internal table aliases and CTE names of the compiled SQL -> the source they read, so a warehouse error can be told in the user's names. */
+  sourceAliases: Record<string, string>;
 }
 
 export class CompileError extends Error {}
@@ -115,6 +117,10 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
   for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
+  const sourceAliases: Record<string, string> = { x: exp.exposure.source.name, exposure_rows: exp.exposure.source.name };
+  for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
+  exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
+  if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
   return {
     experimentId: exp.id,
     asOf,
@@ -122,6 +128,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     steps,
     fingerprints,
     dataNeededUntil,
+    sourceAliases,
     layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
 }

@@ -102,7 +102,7 @@ export function starterSpecText(p: Proposal, today: string): string {
     `start: ${today}                      # TODO the first day of exposures`,
     '# end: 2026-12-31                      # a concluded experiment: exposures stop here; as-of defaults to end + the longest metric window',
     '# audience:',
-    '#   exclude: [internal_users]          # filters from models/filters.yaml',
+    `#   exclude: [internal_${p.unit}s]          # filters from models/filters.yaml`,
     'metrics:',
     `  primary: ${firstMetric}`,
     '',

@@ -9,6 +9,7 @@ import { newRunId } from '../report/write-package.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze-run.js';
+import { explainWarehouseError } from './explain-warehouse-error.js';
 import { checkExperimentSources } from '../catalogue/check-project.js';
 import { ValidationError } from '../spec/diagnostics.js';
 import type { Recommendation } from './results.js';
@@ -83,7 +84,11 @@ export async function runProject(opts: {
         // A dry run first where the warehouse offers one, so the cost shows before it is spent.
         const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
         if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;
-        data[step.name] = await adapter.query(step.sql, ctx);
+        try {
+          data[step.name] = await adapter.query(step.sql, ctx);
+        } catch (e) {
+          throw e instanceof WarehouseError && e.kind !== 'cancelled' ? explainWarehouseError(e, exp, plan) : e;
+        }
         progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0, ...(bytes !== undefined ? { bytesEstimated: bytes } : {}) });
       }
       const run = {

@@ -9,6 +9,11 @@ import { zodDiagnostics } from './zod-diagnostics.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
+function locationOf(x: { file: YamlFile; path: (string | number)[] }): string {
+  const p = x.file.position(x.path, true);
+  return `${x.file.file}:${p.line}:${p.column}`;
+}
+
 function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource {
   const s = src.value;
   return {
@@ -21,6 +26,7 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
     variantColumn: s.variant ?? null,
     columns: s.columns,
     dimensions: s.dimensions,
+    location: locationOf(src),
   };
 }
 
@@ -125,6 +131,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
         filter: c.filterExpr,
         windowDelaySeconds: durationSeconds(c.value.window?.delay ?? '0h'),
         windowDurationSeconds: c.value.window?.duration === undefined ? null : durationSeconds(c.value.window.duration),
+        location: locationOf(c),
         capping: !cap ? null : cap.value !== undefined ? { kind: 'value', value: cap.value } : { kind: 'percentile', percentile: cap.percentile!, ignoreZeros: cap.ignore_zeros },
       };
     };

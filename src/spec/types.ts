@@ -14,6 +14,8 @@ export interface ResolvedSource {
   variantColumn: string | null;
   columns: Record<string, 'string' | 'number' | 'boolean' | 'timestamp'>;
   dimensions: string[];
+  /** Where the source is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
@@ -35,6 +37,8 @@ export interface MetricComponent {
   /** null: counts every event from the delay up to the analysis end. */
   windowDurationSeconds: number | null;
   capping: Capping | null;
+  /** Where the metric is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export interface ResolvedMetric {
