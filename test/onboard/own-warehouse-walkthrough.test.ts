@@ -182,6 +182,7 @@ describe('README "Your own warehouse", replayed on a schema unlike the demo\'s',
     expect(readFileSync(join(dir, 'exptrack.yaml'), 'utf8')).toContain('path: ../copy.duckdb');
     const c = exptrack(dir, ['check']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain("models/sources.yaml:6:12: error: sources.exposures.table: table 'exposures' does not exist in the warehouse; did you mean 'app.experiment_exposures'?");
+    expect(c.stderr).toContain("models/sources.yaml:6:12: error: sources.exposures.table: table 'exposures' does not exist in the warehouse (it has: app.accounts, app.events, app.events_text, app.experiment_exposures)");
+    expect(c.stderr).toContain("sources.events.timestamp: column 'event_at' (timestamp) does not exist in app.events (it has: occurred_at)");
   });
 });
