@@ -39,9 +39,12 @@ export function checkSource(src: Located<SourceInput>, catalogue: Catalogue): Di
   const where = `${table.schema}.${table.name}`;
   const column = (path: (string | number)[], name: string, want: 'timestamp' | 'number' | 'string' | 'boolean' | null, role: string) => {
     const c = findColumn(table, name);
-    // Suggest among the columns that could serve (a timestamp for a timestamp), else among all.
     const fitting = want ? table.columns.filter((x) => compatible(want, x.kind)).map((x) => x.name) : names;
-    if (!c) return at(path, `column '${name}' (${role}) does not exist in ${where}${suggestion(name, fitting.length ? fitting : names)}`);
+    if (!c) {
+      // A plausible typo first (of any column); otherwise the columns that could serve.
+      const typo = suggestion(name, names);
+      return at(path, `column '${name}' (${role}) does not exist in ${where}${typo.startsWith(';') ? typo : suggestion(name, fitting.length ? fitting : names)}`);
+    }
     if (want && !compatible(want, c.kind)) {
       const fix = want === 'timestamp' ? ' (cast it in a view, or point at a timestamp column)' : `; declare it as ${c.kind === 'other' || c.kind === 'date' ? 'a type it has' : c.kind}`;
       at(path, `column '${name}' in ${where} is ${c.dataType}, not ${ARTICLE[want]}${fix}`);

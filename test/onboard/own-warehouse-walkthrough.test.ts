@@ -183,6 +183,6 @@ describe('README "Your own warehouse", replayed on a schema unlike the demo\'s',
     const c = exptrack(dir, ['check']);
     expect(c.code).toBe(2);
     expect(c.stderr).toContain("models/sources.yaml:6:12: error: sources.exposures.table: table 'exposures' does not exist in the warehouse (it has: app.accounts, app.events, app.events_text, app.experiment_exposures)");
-    expect(c.stderr).toContain("sources.events.timestamp: column 'event_at' (timestamp) does not exist in app.events (it has: occurred_at)");
+    expect(c.stderr).toContain("sources.events.timestamp: column 'event_at' (timestamp) does not exist in app.events; did you mean 'event_name'?");
   });
 });
