@@ -79,7 +79,15 @@ function source(t: CatalogueTable, ref: string, unit: CatalogueColumn, extra: { 
   };
 }
 
-export function proposeModels(catalogue: Catalogue, opts: { unit?: string } = {}): Proposal {
+/** Snowflake reports unquoted names in upper case; models read better, and match as well, in lower case. */
+function lowerShouted(catalogue: Catalogue): Catalogue {
+  const low = (n: string) => (n === n.toUpperCase() && /[A-Z]/.test(n) ? n.toLowerCase() : n);
+  const tables = catalogue.tables.map((t) => ({ schema: low(t.schema), name: low(t.name), columns: t.columns.map((c) => ({ ...c, name: low(c.name) })) }));
+  return new (catalogue.constructor as new (t: CatalogueTable[], d: string[]) => Catalogue)(tables, []);
+}
+
+export function proposeModels(input: Catalogue, opts: { unit?: string } = {}): Proposal {
+  const catalogue = lowerShouted(input);
   const ref = (t: CatalogueTable) => `${t.schema}.${t.name}`;
   const skipped: Proposal['skipped'] = [];
   // Exposure: a unit id, a variant and a time; an experiment key column wins a tie.
