@@ -32,15 +32,21 @@ export interface Proposal {
 const UNIT_NAMES = ['user_id', 'unit_id', 'anonymous_id', 'visitor_id', 'customer_id', 'account_id', 'device_id', 'member_id', 'client_id', 'person_id'];
 const VARIANT = /^(variant|variant_id|variant_key|variant_name|variation|variation_id|variation_key|variation_name|arm|treatment|bucket|group_name|cohort)$/i;
 const EXPERIMENT = /^(experiment|experiment_id|experiment_key|experiment_name|exp_id|test_id|test_name|flag_key|feature_key)$/i;
-const LOADED = /(load|ingest|insert|synced|etl|updated)/i;
-const EVENT_TIME = /^(timestamp|ts|event_time|event_at|event_ts|occurred_at|exposed_at|viewed_at|exposure_time|created_at|time|received_at|sent_at)$/i;
+// received_at is Segment's server receive time: a load time, not when the event happened.
+const LOADED = /(load|ingest|insert|synced|etl|updated|received)/i;
+/** Event-time names, most telling first. */
+const EVENT_TIME = ['timestamp', 'event_timestamp', 'event_time', 'event_at', 'event_ts', 'occurred_at', 'exposed_at', 'exposure_time', 'viewed_at', 'assigned_at', 'created_at', 'ts', 'time', 'sent_at'];
 const EVENT_NAME = /^(event|event_name|event_type|event_key|name|action|type)$/i;
 
 const timestamps = (t: CatalogueTable) => t.columns.filter((c) => c.kind === 'timestamp');
 
 function eventTime(t: CatalogueTable): CatalogueColumn | undefined {
   const ts = timestamps(t).filter((c) => !LOADED.test(c.name));
-  return ts.find((c) => EVENT_TIME.test(c.name)) ?? ts[0];
+  for (const n of EVENT_TIME) {
+    const hit = ts.find((c) => c.name.toLowerCase() === n);
+    if (hit) return hit;
+  }
+  return ts[0];
 }
 
 function unitColumnOf(t: CatalogueTable): CatalogueColumn | undefined {

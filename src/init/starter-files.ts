@@ -42,7 +42,7 @@ export function sourcesText(p: Proposal, introspected: boolean): string {
   const sources: Record<string, unknown> = {};
   if (p.exposure) sources[p.exposure.name] = sourceEntry(p.exposure, p.unit, 'Exposure log: one row each time a unit is shown a variant.');
   for (const e of p.events) sources[e.name] = sourceEntry(e, p.unit, 'Events of units (has a timestamp).');
-  for (const a of p.attributes) sources[a.name] = sourceEntry(a, p.unit, 'Attributes of units (no timestamp): usable in audience filters and as dimensions.');
+  for (const a of p.attributes) sources[a.name] = sourceEntry(a, p.unit, 'Attributes of units (no timestamp): usable in audience filters.');
   const head = [
     '# yaml-language-server: $schema=./models.schema.json',
     introspected

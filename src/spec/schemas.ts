@@ -105,9 +105,11 @@ export const ModelsFileSchema = z
 
 export const VariantSchema = z
   .object({
-    key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
-      message: 'expected a variant key of letters, digits, _ . or -',
-    }),
+    // Integer keys (GrowthBook's variation_id 0, 1) are read as the text the variant column casts to.
+    key: z.preprocess(
+      (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v),
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { message: 'expected a variant key of letters, digits, _ . or -' }),
+    ),
     weight: z.number().gt(0, { message: 'expected a weight greater than 0' }).lte(1),
     description: z.string().optional(),
   })
