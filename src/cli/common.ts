@@ -26,9 +26,11 @@ export function resolveAsOf(flag: string | undefined, config: ProjectConfig, now
 
 export class UsageError extends Error {}
 
-export function loadContext(opts: CommonOptions): { config: ProjectConfig; target: Target; asOf: string } {
+export function loadContext(opts: CommonOptions): { config: ProjectConfig; target: Target; asOf: string; asOfFromClock: boolean } {
   const config = loadProjectConfig(resolve(opts.projectDir ?? '.'));
-  return { config, target: getTarget(config, opts.target), asOf: resolveAsOf(opts.asOf, config) };
+  // From the clock: a concluded experiment (end:) is then analysed at end + its longest window instead.
+  const asOfFromClock = opts.asOf === undefined && (config.asOf === undefined || config.asOf === null);
+  return { config, target: getTarget(config, opts.target), asOf: resolveAsOf(opts.asOf, config), asOfFromClock };
 }
 
 /** Every failure to run ends here: message on stderr (JSON on stdout with --json), exit 2. */

@@ -8,7 +8,10 @@ const program = new Command()
   .description('Warehouse-native A/B experiments: specs in git -> SQL -> statistics -> verifiable report packages.')
   .version(TOOL_VERSION, '-V, --version')
   .showHelpAfterError()
-  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.');
+  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.')
+  // Exit 1 means "a check failed" here, so every usage error (unknown command or option, missing
+  // argument) exits 2; help and version exit 0. Subcommands inherit this, so it is set before them.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun));
 
 const projectDir = new Option('--project-dir <dir>', 'project root holding exptrack.yaml').default('.');
 const target = new Option('-t, --target <name>', 'target in exptrack.yaml (default: its default_target)');
@@ -31,6 +34,28 @@ program
   .option('--reports-dir <dir>', 'where packages go (default: <project>/reports)')
   .option('-q, --quiet', 'no progress on stderr')
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
+
+const init = program
+  .command('init')
+  .description('Start a project: exptrack.yaml, models/, specs/ and a starter spec. With --introspect, reads the warehouse catalogue (never data, never writing) and proposes sources and metrics.')
+  .argument('[dir]', 'project folder (default: the current one); refused when it already holds a project', '.')
+  .option('--type <warehouse>', 'duckdb | postgres | bigquery | snowflake')
+  .option('--introspect', 'read table and column names and types from the warehouse and propose the models')
+  .option('--target-name <name>', 'name of the target in exptrack.yaml (default: the type)')
+  .option('--set <key=value...>', 'any other target setting (see README, Warehouses)')
+  .addOption(json);
+// Common target settings as flags of their own, named as in exptrack.yaml (snake_case -> --kebab-case).
+for (const s of ['path', 'host', 'port', 'database', 'user', 'username', 'schema', 'project', 'dataset', 'location', 'account', 'warehouse', 'role', 'password-env', 'api-endpoint', 'access-url']) {
+  init.option(`--${s} <value>`, `target setting ${s.replaceAll('-', '_')}`);
+}
+init.action(async (dir: string, opts) => exitWith(await (await import('./commands/init-command.js')).initCommand(dir, opts)));
+
+program
+  .command('check')
+  .description("Check every source the selected specs read against the warehouse's catalogue: tables, columns and types (catalogue reads only). Exit 0 clean, 2 on any problem.")
+  .argument('[selectors...]', 'spec ids or paths (default: every spec)')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/check-command.js')).checkCommand(selectors, opts)));
 
 program
   .command('verify')
@@ -94,7 +119,7 @@ program
 program
   .command('analyze')
   .description('Run the statistics on per-arm summary numbers (units and conversions, or sums and sums of squares) from a CSV or JSON file.')
-  .argument('<file>', 'summary file: .csv with a header row, or .json (see README, "exptrack analyze")')
+  .argument('<file>', 'summary file: .csv with a header row, or .json, or - for stdin (see README, "exptrack analyze")')
   .addOption(json)
   .option('--alpha <alpha>', 'significance level', '0.05')
   .option('--sides <sides>', 'two-sided, greater (treatment > control) or less', 'two-sided')

@@ -32,9 +32,20 @@ export interface CompiledExperiment {
   layout: ResultLayout;
   /** What the fingerprints step covers per source (recorded in the package manifest). */
   fingerprints: FingerprintDefinition[];
+  /**
+   * Per source, the instant up to which the analysis reads it (exposures: the exposure end; metrics:
+   * the end of their scan). The latency check judges data against this, not the clock, so a concluded
+   * experiment with complete data passes whatever the as-of.
+   */
+  dataNeededUntil: Record<string, string>;
+  /** Internal table aliases and CTE names of the compiled SQL -> the source they read, so a warehouse error can be told in the user's names. */
+  sourceAliases: Record<string, string>;
 }
 
 export class CompileError extends Error {}
+
+/** The exposures step's column saying whether audience filter i (spec order: exclude, then include) removed the unit. */
+export const audienceFlag = (i: number) => `removed_by_${i + 1}`;
 
 
 /**
@@ -83,8 +94,13 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
       experimentKey: exp.exposure.experimentKey,
     },
     variants: exp.variants.map((v) => ({ key: v.key })),
-    exclusions: exp.exclusions.map((x) => ({
+    exclusions: exp.exclusions.map((x, i) => ({
       name: x.name,
+      mode: x.mode,
+      include: x.mode === 'include',
+      cte: `audience_${i + 1}`,
+      alias: `a${i + 1}`,
+      flag: audienceFlag(i),
       table: x.source.table,
       unitColumn: x.source.unitColumn,
       timestamp: x.source.timestamp,
@@ -98,16 +114,27 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     unitColumns: plan.columns,
     caps: plan.caps,
     aggregates: plan.aggregates,
-    sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
+    // Attribute tables have no event time, so no latency to check.
+    sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
   const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
+  const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
+  for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
+  for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
+  const sourceAliases: Record<string, string> = { x: exp.exposure.source.name, exposure_rows: exp.exposure.source.name };
+  for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
+  exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
+  if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
   return {
     experimentId: exp.id,
     asOf,
     bounds,
     steps,
     fingerprints,
+    dataNeededUntil,
+    sourceAliases,
     layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
   };
 }

@@ -18,6 +18,8 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     pval,
     md,
     upper: (s: string) => String(s).toUpperCase(),
+    // A fraction as percentage points (formatting only).
+    pp: (x: number) => Number((x * 100).toPrecision(6)),
     confidence: (alpha: number) => `${Number(((1 - alpha) * 100).toFixed(2))}%`,
     fixed: (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits)),
     eq: (a: unknown, b: unknown) => a === b,
@@ -32,7 +34,7 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
   });
   const dir = join(templatesDir, 'report');
   // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
-  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility', 'audience']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {

@@ -141,6 +141,7 @@ export function metricResults(
       role: m.role,
       higherIsBetter: m.higherIsBetter,
       maxRelativeHarm: m.maxRelativeHarm,
+      maxAbsoluteHarm: m.maxAbsoluteHarm,
       method,
       caps,
       ...armsAndComparisons(exp, m, l, method, top),

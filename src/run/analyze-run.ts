@@ -6,6 +6,7 @@ import { metricResults } from './analyze-metrics.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
+import { summarizeAudience } from './audience-summary.js';
 import type { CheckResult, Results } from './results.js';
 
 const HOUR = 3_600_000;
@@ -26,7 +27,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
   const asOfMs = Date.parse(compiled.asOf);
 
   // Exposures: variant NULL means the unit was seen in more than one variant.
-  const exposureRows = sorted.exposures ?? [];
+  // With audience filters the rows also say which filters removed the units; the checks see the kept units.
+  const { kept: exposureRows, audience } = summarizeAudience(sorted.exposures ?? [], exp.exclusions);
   const declared = new Set(exp.variants.map((v) => v.key));
   const byKey = new Map(exposureRows.filter((r) => r.variant !== null).map((r) => [String(r.variant), r]));
   const variants = exp.variants.map((v) => {
@@ -56,7 +58,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
     multipleVariantUnits,
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
-    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
+    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount, neededUntil: compiled.dataNeededUntil?.[name] })),
+    end: exp.end,
   };
   const checks: CheckResult[] = CHECKS.map((c) => {
     const { severity, ...settings } = exp.checks[c.id];
@@ -101,6 +104,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     run,
     bounds: compiled.bounds,
     exposures: { variants, multipleVariantUnits, unknownVariants, analysedUnits },
+    ...(audience ? { audience } : {}),
     sources,
     checks,
     metrics,

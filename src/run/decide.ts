@@ -2,6 +2,10 @@ import type { ResolvedExperiment } from '../spec/types.js';
 import { pct, pval, signedPct } from '../util/format.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
+/** An absolute change in the metric's units: percentage points for proportions. */
+function absoluteText(m: MetricResult, v: number): string {
+  return m.kind === 'proportion' ? `${Number((Math.abs(v) * 100).toPrecision(3))} percentage points` : `${Number(Math.abs(v).toPrecision(4))}`;
+}
 
 /**
  * The spec's decision policy, in order of precedence: a failed error-severity check forces rerun;
@@ -21,11 +25,15 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
   for (const m of metrics.filter((x) => x.role === 'guardrail')) {
     for (const c of m.comparisons) {
       const harm = m.higherIsBetter ? -c.relative.lift : c.relative.lift;
-      if (c.relative.ok && c.relative.pValue < exp.alpha && harm > (m.maxRelativeHarm ?? 0)) {
+      if (m.maxRelativeHarm !== null && c.relative.ok && c.relative.pValue < exp.alpha && harm > m.maxRelativeHarm) {
         breaches.push({
           code: 'GUARDRAIL_BREACHED',
-          message: `Guardrail ${m.name} got worse in ${c.variant}: ${signedPct(c.relative.lift)} (${pval(c.relative.pValue)}), beyond the tolerated ${pct(m.maxRelativeHarm ?? 0)}.`,
+          message: `Guardrail ${m.name} got worse in ${c.variant}: ${signedPct(c.relative.lift)} (${pval(c.relative.pValue)}), beyond the tolerated ${pct(m.maxRelativeHarm)}.`,
         });
+      }
+      const absHarm = m.higherIsBetter ? -c.absolute.lift : c.absolute.lift;
+      if (m.maxAbsoluteHarm != null && c.absolute.ok && c.absolute.pValue < exp.alpha && absHarm > m.maxAbsoluteHarm) {
+        breaches.push({ code: 'GUARDRAIL_BREACHED', message: `Guardrail ${m.name} got worse in ${c.variant} by ${absoluteText(m, c.absolute.lift)} (${pval(c.absolute.pValue)}), beyond the tolerated ${absoluteText(m, m.maxAbsoluteHarm)}.` });
       }
     }
   }

@@ -2,6 +2,7 @@ import type { AuditInfo } from '../audit/audit-info.js';
 import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
+import type { AudienceSummary } from './audience-summary.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -32,6 +33,8 @@ export interface Results {
     unknownVariants: { key: string; units: number }[];
     analysedUnits: number;
   };
+  /** What each audience filter removed and how that overlaps with multiple exposure; absent without filters. */
+  audience?: AudienceSummary;
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; hoursSinceLatestEvent: number | null; hoursSinceLatestLoad: number | null }[];
   checks: CheckResult[];
   metrics: MetricResult[];
@@ -101,6 +104,8 @@ export interface MetricResult {
   role: MetricRole;
   higherIsBetter: boolean;
   maxRelativeHarm: number | null;
+  /** In the metric's units (proportions: a fraction, 0.01 = 1 percentage point); absent or null: none. */
+  maxAbsoluteHarm?: number | null;
   method: MetricMethod;
   /** Caps applied, per quantity (y: value or numerator, d: denominator, x/e: their pre-exposure values). */
   caps: Record<string, number | null>;

@@ -10,6 +10,9 @@ import { checkReportsWritable } from '../report/reports-writable.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze-run.js';
+import { explainWarehouseError } from './explain-warehouse-error.js';
+import { checkExperimentSources } from '../catalogue/check-project.js';
+import { ValidationError } from '../spec/diagnostics.js';
 import type { Recommendation } from './results.js';
 
 export type ProgressEvent =
@@ -20,6 +23,8 @@ export type ProgressEvent =
 
 export interface ExperimentRunSummary {
   id: string;
+  /** This experiment's as-of (a concluded experiment's default may differ from the run's). */
+  asOf: string;
   runId: string;
   packageDir: string;
   /** SHA-256 of the package's SHA256SUMS, and its place in the experiment's chain. */
@@ -47,6 +52,8 @@ export async function runProject(opts: {
   target: Target;
   selectors: string[];
   asOf: string;
+  /** The as-of came from the clock: concluded experiments use their own default (end + longest window). */
+  asOfFromClock?: boolean;
   reportsDir?: string;
   onProgress?: (e: ProgressEvent) => void;
   /** Aborted on Ctrl-C: the running query is cancelled on the warehouse and nothing more is written. */
@@ -54,7 +61,7 @@ export async function runProject(opts: {
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
-  const compiled = compileProject(config, target, opts.selectors, opts.asOf);
+  const compiled = compileProject(config, target, opts.selectors, opts.asOf, { asOfFromClock: opts.asOfFromClock });
   const render = createReportRenderer(TEMPLATES_DIR);
   const signer = loadSigner(config.signing);
   const reportsDir = opts.reportsDir ?? config.paths.reports;
@@ -66,6 +73,10 @@ export async function runProject(opts: {
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
   const summaries: ExperimentRunSummary[] = [];
   try {
+    // First step: the sources against the warehouse's catalogue (catalogue reads only), so a wrong
+    // table, column or type is named at its model line before any query runs.
+    const check = await checkExperimentSources(config, target, compiled.experiments, adapter, opts.signal);
+    if (check.diagnostics.length) throw new ValidationError(check.diagnostics);
     for (const [i, exp] of compiled.experiments.entries()) {
       const plan = compiled.compiled[i];
       const started = new Date();
@@ -79,7 +90,11 @@ export async function runProject(opts: {
         // A dry run first where the warehouse offers one, so the cost shows before it is spent.
         const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
         if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;
-        data[step.name] = await adapter.query(step.sql, ctx);
+        try {
+          data[step.name] = await adapter.query(step.sql, ctx);
+        } catch (e) {
+          throw e instanceof WarehouseError && e.kind !== 'cancelled' ? explainWarehouseError(e, exp, plan) : e;
+        }
         progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0, ...(bytes !== undefined ? { bytesEstimated: bytes } : {}) });
       }
       const run = {
@@ -96,6 +111,7 @@ export async function runProject(opts: {
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
+        asOf: plan.asOf,
         runId: run.runId,
         packageDir: dir,
         packageDigest: digest,

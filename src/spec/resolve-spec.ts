@@ -9,18 +9,24 @@ import { zodDiagnostics } from './zod-diagnostics.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
+function locationOf(x: { file: YamlFile; path: (string | number)[] }): string {
+  const p = x.file.position(x.path, true);
+  return `${x.file.file}:${p.line}:${p.column}`;
+}
+
 function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource {
   const s = src.value;
   return {
     name: src.name,
     table: s.table,
     unitColumn: s.units[unit],
-    timestamp: s.timestamp,
+    timestamp: s.timestamp ?? null,
     loadedAt: s.loaded_at ?? null,
     experimentKeyColumn: s.experiment_key ?? null,
     variantColumn: s.variant ?? null,
     columns: s.columns,
     dimensions: s.dimensions,
+    location: locationOf(src),
   };
 }
 
@@ -55,6 +61,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   if (exposure && (!exposure.value.experiment_key || !exposure.value.variant)) {
     out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' is not an exposure source: it needs experiment_key and variant columns`));
   }
+  if (exposure && !exposure.value.timestamp) out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' has no timestamp: an exposure source needs one`));
 
   // Variants: unique keys, weights summing to 1, a control.
   const seen = new Map<string, number>();
@@ -76,20 +83,24 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   const end = spec.end === undefined ? null : isoUtc(spec.end);
   if (end !== null && end <= start) out.push(file.diagnostic(['end'], `end ${spec.end} is not after start ${spec.start}`));
 
-  // Audience exclusions.
-  const exclusions = (spec.audience?.exclude ?? []).flatMap((name, i) => {
-    const f = models.filters.get(name);
-    if (!f) return [];
-    usedModelFiles.add(f.file.file);
-    const src = needSource(f.value.source, ['audience', 'exclude', i], `filter '${name}'`);
-    return src ? [{ name, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
-  });
+  // Audience filters: exclude drops matching units, include keeps only them. A filter's source may
+  // be an attribute table (no timestamp): it is then joined on the unit with no time window.
+  const exclusions = (['exclude', 'include'] as const).flatMap((mode) =>
+    (spec.audience?.[mode] ?? []).flatMap((name, i) => {
+      const f = models.filters.get(name);
+      if (!f) return [];
+      usedModelFiles.add(f.file.file);
+      const src = needSource(f.value.source, ['audience', mode, i], `filter '${name}'`);
+      return src ? [{ name, mode, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
+    }),
+  );
 
   // Metrics by role; a metric plays one role.
-  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null }[] = [
+  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null; absHarm?: number }[] = [
     { name: spec.metrics.primary, role: 'primary', path: ['metrics', 'primary'], harm: null },
     ...spec.metrics.secondary.map((name, i) => ({ name, role: 'secondary' as const, path: ['metrics', 'secondary', i], harm: null })),
-    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], harm: g.max_relative_harm })),
+    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], // With only an absolute tolerance, no relative one applies; with neither, any significant harm breaches.
+      harm: g.max_relative_harm ?? (g.max_absolute_harm === undefined ? 0 : null), absHarm: g.max_absolute_harm })),
   ];
   const metrics: ResolvedMetric[] = [];
   const roleOf = new Map<string, string>();
@@ -106,6 +117,10 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       usedModelFiles.add(c.file.file);
       const src = c.value.source === undefined ? undefined : needSource(c.value.source, r.path, `metric '${c.name}'`);
       if (!src || c.value.type === 'ratio') return null;
+      if (!src.value.timestamp) {
+        out.push(file.diagnostic(r.path, `metric '${c.name}' reads source '${src.name}', which has no timestamp (an attribute table): a metric needs event times`));
+        return null;
+      }
       const cap = c.value.capping;
       return {
         name: c.name,
@@ -116,6 +131,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
         filter: c.filterExpr,
         windowDelaySeconds: durationSeconds(c.value.window?.delay ?? '0h'),
         windowDurationSeconds: c.value.window?.duration === undefined ? null : durationSeconds(c.value.window.duration),
+        location: locationOf(c),
         capping: !cap ? null : cap.value !== undefined ? { kind: 'value', value: cap.value } : { kind: 'percentile', percentile: cap.percentile!, ignoreZeros: cap.ignore_zeros },
       };
     };
@@ -131,6 +147,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       denominator: components[1] ?? null,
       higherIsBetter: m.value.higher_is_better,
       maxRelativeHarm: r.harm,
+      // Proportions: the spec gives percentage points; results and decisions use fractions.
+      maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
     });
   }
 
@@ -207,6 +225,7 @@ function referenceDiagnostics(file: YamlFile, data: unknown, models: Models, ski
   };
   check(['exposure', 'source'], obj(d.exposure).source, 'source', models.sources);
   list(obj(d.audience).exclude).forEach((v, i) => check(['audience', 'exclude', i], v, 'filter', models.filters));
+  list(obj(d.audience).include).forEach((v, i) => check(['audience', 'include', i], v, 'filter', models.filters));
   const metrics = obj(d.metrics);
   check(['metrics', 'primary'], metrics.primary, 'metric', models.metrics);
   list(metrics.secondary).forEach((v, i) => check(['metrics', 'secondary', i], v, 'metric', models.metrics));

@@ -43,7 +43,7 @@ export const SourceSchema = z
     table: TableName,
     units: z.record(Name, ColumnName).refine((u) => Object.keys(u).length > 0, { message: 'expected at least one unit' })
       .describe('unit type -> id column, e.g. { user: user_id }'),
-    timestamp: ColumnName.describe('event time column; every scan is bounded on it'),
+    timestamp: ColumnName.optional().describe('event time column; every scan is bounded on it. Absent: an attribute table (one row per unit), usable only in audience filters'),
     loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
     experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
     variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
@@ -107,9 +107,11 @@ export const ModelsFileSchema = z
 
 export const VariantSchema = z
   .object({
-    key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
-      message: 'expected a variant key of letters, digits, _ . or -',
-    }),
+    // Integer keys (GrowthBook's variation_id 0, 1) are read as the text the variant column casts to.
+    key: z.preprocess(
+      (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v),
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { message: 'expected a variant key of letters, digits, _ . or -' }),
+    ),
     weight: z.number().gte(MIN_VARIANT_WEIGHT, { message: `expected a weight of at least ${MIN_VARIANT_WEIGHT} (0.1% of traffic)` }).lte(1),
     description: z.string().optional(),
   })
@@ -118,7 +120,12 @@ export const VariantSchema = z
 export const GuardrailSchema = z
   .object({
     metric: Name,
-    max_relative_harm: z.number().min(0).default(0).describe('tolerated relative change in the harmful direction'),
+    max_relative_harm: z.number().min(0).optional().describe('tolerated relative change in the harmful direction (0.02 = 2%); default 0 unless max_absolute_harm is given'),
+    max_absolute_harm: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("tolerated absolute change in the harmful direction, in the metric's units; percentage points for proportions (1 = 1 pp)"),
   })
   .strict();
 
@@ -164,7 +171,13 @@ export const SpecSchema = z
     control: z.string().optional().describe('control variant key; the first variant when absent'),
     start: Timestamp,
     end: Timestamp.optional(),
-    audience: z.object({ exclude: z.array(Name).default([]) }).strict().optional(),
+    audience: z
+      .object({
+        exclude: z.array(Name).default([]).describe('filters whose matching units are removed'),
+        include: z.array(Name).default([]).describe('filters a unit must match to be analysed'),
+      })
+      .strict()
+      .optional(),
     metrics: z
       .object({
         primary: Name,

@@ -7,12 +7,15 @@ export interface ResolvedSource {
   table: string;
   /** Id column for the experiment's unit type. */
   unitColumn: string;
-  timestamp: string;
+  /** null: an attribute table (no time), usable only in audience filters. */
+  timestamp: string | null;
   loadedAt: string | null;
   experimentKeyColumn: string | null;
   variantColumn: string | null;
   columns: Record<string, 'string' | 'number' | 'boolean' | 'timestamp'>;
   dimensions: string[];
+  /** Where the source is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
@@ -34,6 +37,8 @@ export interface MetricComponent {
   /** null: counts every event from the delay up to the analysis end. */
   windowDurationSeconds: number | null;
   capping: Capping | null;
+  /** Where the metric is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export interface ResolvedMetric {
@@ -48,6 +53,8 @@ export interface ResolvedMetric {
   higherIsBetter: boolean;
   /** Guardrails only: tolerated relative change in the harmful direction. */
   maxRelativeHarm: number | null;
+  /** Guardrails only: tolerated absolute change in the harmful direction, in the metric's units (proportions: a fraction). */
+  maxAbsoluteHarm: number | null;
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */
@@ -66,6 +73,8 @@ export interface AnalysisSettings {
 
 export interface ResolvedExclusion {
   name: string;
+  /** exclude: matching units are removed; include: only matching units stay. */
+  mode: 'exclude' | 'include';
   source: ResolvedSource;
   where: Expr;
 }

@@ -1,5 +1,6 @@
 import type { ArmSufficientStats, Moments, NamedArm } from '../stats/index.js';
-import { KNOWN_COLUMNS, type NumberColumn } from './summary-columns.js';
+import type { NumberColumn } from './summary-columns.js';
+import { mapColumns, missingColumnHint } from './column-aliases.js';
 
 /** One arm row as read from a file: raw cell texts (or JSON numbers) and where it came from. */
 export interface RawRow {
@@ -24,13 +25,23 @@ const DEFAULT_METRIC = 'metric';
  * Rows -> metrics with validated sufficient statistics. Every problem names the row and column.
  * controlFlag (the --control option) wins over a control column, which wins over "first row".
  */
-export function rowsToMetrics(file: string, header: string[], rows: RawRow[], controlFlag?: string): SummaryMetric[] {
-  const unknown = header.filter((h) => !KNOWN_COLUMNS.includes(h));
-  if (unknown.length) throw new SummaryInputError(`${file}:1: unknown column ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${KNOWN_COLUMNS.join(', ')})`);
-  for (const required of ['variant', 'units']) {
-    if (!header.includes(required)) throw new SummaryInputError(`${file}:1: missing column ${required} (header has: ${header.join(', ')})`);
+export function rowsToMetrics(file: string, rawHeader: string[], rawRows: RawRow[], controlFlag?: string, onNote?: (note: string) => void): SummaryMetric[] {
+  // Common names (users, conversions, sum_of_squares, ...) map onto exptrack's; other columns are ignored.
+  let mapping;
+  try {
+    mapping = mapColumns(file, rawHeader);
+  } catch (e) {
+    throw new SummaryInputError((e as Error).message);
   }
-  if (!header.some((h) => h === 'conversions' || h === 'sum')) throw new SummaryInputError(`${file}:1: needs a conversions column or sum and sum_squares columns`);
+  for (const i of mapping.ignored) onNote?.(`${file}:1: column '${i.column}' ignored (not a summary column${i.suggestion ? `; did you mean '${i.suggestion}'?` : ''})`);
+  const header = rawHeader.filter((h) => mapping.use.has(h)).map((h) => mapping.use.get(h)!);
+  const rows = rawRows.map((r) => ({ where: r.where, cells: Object.fromEntries(Object.entries(r.cells).filter(([k]) => mapping.use.has(k)).map(([k, v]) => [mapping.use.get(k)!, v])) }));
+  for (const required of ['variant', 'units']) {
+    if (!header.includes(required)) {
+      throw new SummaryInputError(`${file}:1: missing column ${required} (header has: ${rawHeader.join(', ')})${missingColumnHint(required, mapping.ignored)}`);
+    }
+  }
+  if (!header.some((h) => h === 'conversions' || h === 'sum')) throw new SummaryInputError(`${file}:1: needs a conversions column or sum and sum_squares columns${missingColumnHint('conversions', mapping.ignored) || missingColumnHint('sum', mapping.ignored)}`);
   if (rows.length === 0) throw new SummaryInputError(`${file}: no arms (the file has a header but no rows)`);
 
   const byMetric = new Map<string, Array<{ row: RawRow; variant: string; arm: ArmSufficientStats; isControl: boolean }>>();

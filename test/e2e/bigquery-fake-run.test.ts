@@ -103,7 +103,10 @@ describe('exptrack on a BigQuery target (fake server)', () => {
         expect(close(ra[part], rb[part]), `${e.id} ${part}`).toBe(true);
       }
     }
-    const jobs = fake.requestsTo('insert').slice(inserts).map((r) => r.body?.configuration as { dryRun?: boolean; labels: Record<string, string> });
+    const all = fake.requestsTo('insert').slice(inserts).map((r) => r.body?.configuration as { dryRun?: boolean; labels: Record<string, string> });
+    // The catalogue read (run's first step, shared by the specs): one job, no dry run, no table bytes.
+    expect(all.filter((j) => j.labels.exptrack_step === 'catalogue').map((j) => Boolean(j.dryRun))).toEqual([false]);
+    const jobs = all.filter((j) => j.labels.exptrack_step !== 'catalogue');
     expect(jobs.filter((j) => !j.dryRun)).toHaveLength(specs.length * STEPS.length);
     expect(jobs.filter((j) => j.dryRun)).toHaveLength(specs.length * STEPS.length);
     expect(new Set(jobs.map((j) => `${j.labels.exptrack_experiment}/${j.labels.exptrack_step}/${j.labels.team}`))).toEqual(

@@ -61,11 +61,13 @@ describe('exptrack CLI', () => {
     const original = readFileSync(models, 'utf8');
     writeFileSync(models, original.replace('table: main.app_events', 'table: main.app_event'));
     try {
+      // run's first step checks the sources against the catalogue: the missing table is named at its
+      // model line, with a suggestion, before any query runs.
       const r = await cli(['run', 'mobile_onboarding', '--json', '--project-dir', project]);
       expect(r.code).toBe(2);
       const out = JSON.parse(r.stdout);
-      expect(out.warehouse).toEqual({ kind: 'not_found', target: 'local', experiment: 'mobile_onboarding', step: 'metrics' });
-      expect(out.error).toContain('app_event');
+      expect(out.diagnostics).toEqual([expect.objectContaining({ file: 'models/sources.yaml', field: 'sources.app_events.table' })]);
+      expect(out.diagnostics[0].message).toContain("did you mean 'main.app_events'?");
     } finally {
       writeFileSync(models, original);
     }

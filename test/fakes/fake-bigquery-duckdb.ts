@@ -7,6 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Dialect, transpile } from '@polyglot-sql/sdk';
 import type { FakeAnswer, FakeValue } from './fake-bigquery-server.js';
 import { installFakeFunctions, renameVendorFunctions, repairTranslation } from './fake-sql-functions.js';
+import { bigqueryCatalogueAnswer } from './fake-catalogue-answers.js';
 
 /** BigQuery constructs the fake cannot give BigQuery's answer for (none is emitted by exptrack today). */
 export const TRANSLATION_GAPS = [
@@ -66,6 +67,8 @@ export async function duckdbAnswers(path: string): Promise<DuckdbBackedAnswers> 
       const bytesProcessed = sql.length * 1000;
       // A dry run only prices the query; it does not run it (nor, here, translate it).
       if (how?.dryRun) return { fields: [], bytesProcessed };
+      const catalogue = await bigqueryCatalogueAnswer(con, sql);
+      if (catalogue) return { ...catalogue, bytesProcessed: 0 };
       const t = translateBigquery(sql);
       if (!t.sql) return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: `translation failed: ${t.error}` } };
       try {

@@ -50,9 +50,11 @@ export function analyzeOptionsFromFlags(f: AnalyzeFlags): AnalyzeOptions {
 export async function analyzeCommand(file: string, flags: AnalyzeFlags): Promise<ExitCode> {
   try {
     const options = analyzeOptionsFromFlags(flags);
-    const metrics = readSummaryFile(file, flags.control);
-    const result = analyzeSummary(file, metrics, options);
-    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatReadout(result));
+    const notes: string[] = [];
+    const metrics = readSummaryFile(file, flags.control, (n) => notes.push(n));
+    for (const n of notes) process.stderr.write(`${n}\n`);
+    const result = analyzeSummary(file === '-' ? 'stdin' : file, metrics, options);
+    process.stdout.write(flags.json ? `${JSON.stringify(notes.length ? { ...result, ignoredColumns: notes } : result, null, 2)}\n` : formatReadout(result));
     return EXIT.ok;
   } catch (e) {
     return reportFailure(e, flags.json);

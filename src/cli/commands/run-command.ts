@@ -6,7 +6,7 @@ import { EXIT, type ExitCode } from '../exit.js';
 
 export async function runCommand(selectors: string[], opts: CommonOptions & { reportsDir?: string; quiet?: boolean }): Promise<ExitCode> {
   try {
-    const { config, target, asOf } = loadContext(opts);
+    const { config, target, asOf, asOfFromClock } = loadContext(opts);
     const show = (e: ProgressEvent) => {
       if (opts.quiet) return;
       if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
@@ -24,7 +24,7 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
     process.on('SIGINT', onSigint);
     let summary;
     try {
-      summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show, signal: interrupt.signal });
+      summary = await runProject({ config, target, selectors, asOf, asOfFromClock, reportsDir: opts.reportsDir, onProgress: show, signal: interrupt.signal });
     } finally {
       process.off('SIGINT', onSigint);
     }
