@@ -103,6 +103,7 @@ program
   .option('--correction <method>', 'multiple-testing correction across metrics and arms: holm, bh or none', 'none')
   .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
   .option('--no-cuped', 'ignore covariate columns')
+  .option('--lower-is-better', 'a decrease is the improvement: chance to win and risk turn round')
   .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
 
 program
