@@ -95,7 +95,8 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const stepContext = (s: (typeof STEPS)[number]) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   return {
     experimentId: exp.id,
     asOf,

@@ -142,6 +142,7 @@ export function metricResults(
       role: m.role,
       higherIsBetter: m.higherIsBetter,
       maxRelativeHarm: m.maxRelativeHarm,
+      label: m.label,
       method,
       caps,
       ...armsAndComparisons(exp, m, l, method, top),

@@ -6,6 +6,7 @@ import { metricResults } from './analyze-metrics.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
+import { primaryTimeline } from './results-timeline.js';
 import type { CheckResult, Results } from './results.js';
 
 const HOUR = 3_600_000;
@@ -105,6 +106,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     checks,
     metrics,
     decision: decide(exp, checks, metrics),
+    timeline: primaryTimeline(exp, compiled, sorted.daily),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

@@ -131,6 +131,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       denominator: components[1] ?? null,
       higherIsBetter: m.value.higher_is_better,
       maxRelativeHarm: r.harm,
+      label: m.value.label ?? m.name,
     });
   }
 

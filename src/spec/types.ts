@@ -48,6 +48,8 @@ export interface ResolvedMetric {
   higherIsBetter: boolean;
   /** Guardrails only: tolerated relative change in the harmful direction. */
   maxRelativeHarm: number | null;
+  /** Plain-words name for readers (models `label`); the metric's id when unset. */
+  label: string;
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */
