@@ -17,6 +17,6 @@ export const CHART_CONFIG: Config = {
   background: 'white',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260, gridColor: '#eaeef2' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', labelLimit: 240 },
   title: { fontSize: 13, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#57606a' },
 };
