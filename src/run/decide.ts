@@ -1,5 +1,6 @@
 import type { ResolvedExperiment } from '../spec/types.js';
 import { pct, pval, signedPct } from '../util/format.js';
+import { guardrailBreached } from './guardrail-verdict.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
 
@@ -20,8 +21,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
   const breaches: Decision['reasons'] = [];
   for (const m of metrics.filter((x) => x.role === 'guardrail')) {
     for (const c of m.comparisons) {
-      const harm = m.higherIsBetter ? -c.relative.lift : c.relative.lift;
-      if (c.relative.ok && c.relative.pValue < exp.alpha && harm > (m.maxRelativeHarm ?? 0)) {
+      if (guardrailBreached(m, c, exp.alpha)) {
         breaches.push({
           code: 'GUARDRAIL_BREACHED',
           message: `Guardrail ${m.name} got worse in ${c.variant}: ${signedPct(c.relative.lift)} (${pval(c.relative.pValue)}), beyond the tolerated ${pct(m.maxRelativeHarm ?? 0)}.`,
