@@ -16,7 +16,7 @@ export const CHART_CONFIG: Config = {
   font: CHART_FONT,
   background: 'white',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260, gridColor: '#eaeef2' },
+  axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 360, gridColor: '#eaeef2' },
   legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', labelLimit: 240 },
   title: { fontSize: 13, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#57606a' },
 };
