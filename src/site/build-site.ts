@@ -78,5 +78,7 @@ export function buildSite(opts: { reportsDir: string; outDir: string; templatesD
 }
 
 function indexRow(e: SiteExperiment) {
-  return { ...e.listing, chainOk: e.chainOk, chainProblems: e.chainProblems.length };
+  // Concluded once someone decided to ship or stop; until then the experiment is still running.
+  const concluded = e.listing.decision?.decision === 'ship' || e.listing.decision?.decision === 'stop';
+  return { ...e.listing, status: concluded ? 'concluded' : 'running', chainOk: e.chainOk, chainProblems: e.chainProblems.length };
 }

@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/demo-project.js';
 import { reportCharts, renderReportCharts } from '../../src/report/charts/report-charts.js';
 import { DIRECTION_COLORS } from '../../src/report/charts/chart-theme.js';
 import type { MetricResult, Results } from '../../src/run/results.js';
@@ -51,6 +57,17 @@ describe('report charts', () => {
     const a = await renderReportCharts(results);
     const b = await renderReportCharts(structuredClone(results));
     expect([...b.entries()]).toEqual([...a.entries()]);
+  });
+
+  it('gives the same bytes in another process (no process-wide id counter or clock leaks in)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exptrack-charts-'));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(results));
+    const module = pathToFileURL(join(REPO_ROOT, 'dist', 'src', 'report', 'charts', 'report-charts.js')).href;
+    // A first, throwaway chart moves any module-level counter before the compared ones are drawn.
+    const script = `const m = await import(${JSON.stringify(module)}); const r = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'results.json'))}, 'utf8'));
+      await m.renderReportCharts({ ...r, timeline: null }); process.stdout.write(JSON.stringify([...(await m.renderReportCharts(r)).entries()]));`;
+    const other = JSON.parse(execFileSync(process.execPath, ['--input-type=commonjs', '-e', `(async () => { ${script} })()`], { encoding: 'utf8' }));
+    expect(other).toEqual([...(await renderReportCharts(results)).entries()]);
   });
 
   it('colours by each metric\'s direction: a fall in a lower-is-better metric is green, a rise red', async () => {
