@@ -28,6 +28,8 @@ export async function writeChainedPackage(opts: {
   results: Results;
   render: (results: Results) => string;
   signer: Signer | null;
+  /** Further package files (the charts), listed in the manifest and SHA256SUMS like every other. */
+  extraFiles?: Map<string, string>;
 }): Promise<{ dir: string; digest: string; sequence: number }> {
   const { experiment: exp, results } = opts;
   const fingerprints = parseFingerprints(results.data.fingerprints ?? [], opts.compiled.fingerprints);
@@ -65,7 +67,7 @@ export async function writeChainedPackage(opts: {
       compileManifest: opts.compileManifest,
       results: audited,
       report: opts.render(audited),
-      extraFiles: new Map([[PACKAGE_FILES.changelog, changelogMarkdown(exp.id, results.run.runId, changelog)]]),
+      extraFiles: new Map([...(opts.extraFiles ?? []), [PACKAGE_FILES.changelog, changelogMarkdown(exp.id, results.run.runId, changelog)]]),
       sign: opts.signer ? (sums) => opts.signer!.sign(sums) : undefined,
     });
     const digest = packageDigest(dir)!;

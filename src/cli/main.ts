@@ -90,6 +90,13 @@ program
   .action(async (opts) => exitWith(await (await import('./commands/list-command.js')).listCommand(opts)));
 
 program
+  .command('site')
+  .description('Write a static HTML site of every report package: index, a page per experiment and per package, charts included; opens from file://.')
+  .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .requiredOption('--out <dir>', 'folder to write (replaced whole when it holds an earlier site)')
+  .action(async (opts) => exitWith(await (await import('./commands/site-command.js')).siteCommand(opts)));
+
+program
   .command('archive')
   .description("Copy a concluded experiment's packages and decisions into one folder that `exptrack verify DIR` checks without the project.")
   .argument('<experiment>', 'experiment id')
@@ -130,6 +137,7 @@ program
   .option('--correction <method>', 'multiple-testing correction across metrics and arms: holm, bh or none', 'none')
   .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
   .option('--no-cuped', 'ignore covariate columns')
+  .option('--lower-is-better', 'a decrease is the improvement: chance to win and risk turn round')
   .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
 
 program

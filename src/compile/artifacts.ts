@@ -5,6 +5,8 @@ export const STEPS = [
   { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
   { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
+  // The metrics template again, summed per exposure day without dimensions: the results-over-time series.
+  { name: 'daily', file: '05_daily.sql', template: 'metrics', daily: true },
 ] as const;
 export type StepName = (typeof STEPS)[number]['name'];
 

@@ -118,7 +118,8 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const stepContext = (s: (typeof STEPS)[number]) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);

@@ -52,8 +52,9 @@ export function metricMethod(exp: ResolvedExperiment, m: ResolvedMetric): Metric
   };
 }
 
-function options(exp: ResolvedExperiment, method: MetricMethod): AnalysisOptions & { controlVariant: string } {
+function options(exp: ResolvedExperiment, method: MetricMethod, higherIsBetter: boolean): AnalysisOptions & { controlVariant: string } {
   return {
+    higherIsBetter,
     alpha: exp.alpha,
     sides: method.sides,
     sequential: method.sequential ? { tuning: method.sequential.tuning } : false,
@@ -77,9 +78,9 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
     }));
     return { arms, comparisons: [] as ComparisonResult[], paired };
   }
-  const compared = compareVariants(stats, options(exp, method));
+  const compared = compareVariants(stats, options(exp, method, m.higherIsBetter));
   // The same comparison without CUPED shows what the adjustment bought.
-  const plain = method.cuped ? compareVariants(stats, { ...options(exp, method), cuped: false }) : null;
+  const plain = method.cuped ? compareVariants(stats, { ...options(exp, method, m.higherIsBetter), cuped: false }) : null;
   const comparisons: ComparisonResult[] = compared.comparisons.map((c, i) => {
     const u = plain?.comparisons[i].relative;
     return {
@@ -142,6 +143,7 @@ export function metricResults(
       higherIsBetter: m.higherIsBetter,
       maxRelativeHarm: m.maxRelativeHarm,
       maxAbsoluteHarm: m.maxAbsoluteHarm,
+      label: m.label,
       method,
       caps,
       ...armsAndComparisons(exp, m, l, method, top),

@@ -7,6 +7,7 @@ import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
 import { summarizeAudience } from './audience-summary.js';
+import { primaryTimeline } from './results-timeline.js';
 import type { CheckResult, Results } from './results.js';
 
 const HOUR = 3_600_000;
@@ -109,6 +110,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     checks,
     metrics,
     decision: decide(exp, checks, metrics),
+    timeline: primaryTimeline(exp, compiled, sorted.daily),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

@@ -39,6 +39,8 @@ export interface Results {
   checks: CheckResult[];
   metrics: MetricResult[];
   decision: Decision;
+  /** The primary metric's cumulative lift by day of first exposure, and units per day (the daily step); null without one. */
+  timeline?: Timeline | null;
   /** The aggregate rows the warehouse returned, per step: all the data the numbers come from. */
   data: Record<string, Row[]>;
   /** SHA-256 of the canonical JSON of `data`. */
@@ -106,6 +108,8 @@ export interface MetricResult {
   maxRelativeHarm: number | null;
   /** In the metric's units (proportions: a fraction, 0.01 = 1 percentage point); absent or null: none. */
   maxAbsoluteHarm?: number | null;
+  /** Plain-words name (models `label`), the id when unset. */
+  label: string;
   method: MetricMethod;
   /** Caps applied, per quantity (y: value or numerator, d: denominator, x/e: their pre-exposure values). */
   caps: Record<string, number | null>;
@@ -123,4 +127,14 @@ export interface Decision {
   /** The variant to ship, when the recommendation is ship. */
   variant: string | null;
   reasons: { code: string; message: string }[];
+}
+
+/** Per UTC day since start: units first exposed that day and so far, and the primary lift over the units so far. */
+export interface Timeline {
+  metric: string;
+  days: {
+    day: string;
+    variants: { variant: string; newUnits: number; units: number }[];
+    comparisons: { variant: string; ok: boolean; lift: number; ci: [number | null, number | null] }[];
+  }[];
 }

@@ -2,6 +2,7 @@ import { compileProject } from '../compile/compile-project.js';
 import type { ProjectConfig, Target } from '../config/project-config.js';
 import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
 import { createReportRenderer } from '../report/render-report.js';
+import { renderReportCharts } from '../report/charts/report-charts.js';
 import { writeChainedPackage } from '../audit/chained-package.js';
 import { writeIndex } from '../audit/experiment-index.js';
 import { loadSigner } from '../audit/signing.js';
@@ -107,7 +108,8 @@ export async function runProject(opts: {
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
       // Ctrl-C after the last query still means: write nothing more.
       if (opts.signal?.aborted) throw new WarehouseError('cancelled before the package was written', { target: target.name, experiment: exp.id, step: 'package' }, 'cancelled');
-      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
+      const charts = await renderReportCharts(results);
+      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer, extraFiles: charts });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,

@@ -149,6 +149,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       maxRelativeHarm: r.harm,
       // Proportions: the spec gives percentage points; results and decisions use fractions.
       maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
+      label: m.value.label ?? m.name,
     });
   }
 

@@ -85,6 +85,7 @@ export const MetricSchema = z
     window: WindowSchema.optional(),
     capping: CappingSchema.optional(),
     higher_is_better: z.boolean().default(true),
+    label: z.string().min(1).max(80).optional().describe('plain-words name the report shows (e.g. "Resolved within 24 h"); the id stays in the detail tables'),
   })
   .strict();
 

@@ -55,6 +55,8 @@ export interface ResolvedMetric {
   maxRelativeHarm: number | null;
   /** Guardrails only: tolerated absolute change in the harmful direction, in the metric's units (proportions: a fraction). */
   maxAbsoluteHarm: number | null;
+  /** Plain-words name for readers (models `label`); the metric's id when unset. */
+  label: string;
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */

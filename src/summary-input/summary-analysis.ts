@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   prior: GaussianPrior;
   correction: Correction;
   cuped: boolean;
+  /** The metrics' better direction: chance to win and risk follow it. */
+  higherIsBetter: boolean;
 }
 
 export type CorrectedEstimate = EffectEstimate & { pValueAdjusted: number; ciAdjusted: EffectEstimate['ci'] };
@@ -49,7 +51,7 @@ export interface AnalyzeResult {
   metrics: AnalyzeMetric[];
 }
 
-export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = { alpha: 0.05, sides: 'two-sided', sequentialTuning: null, prior: FLAT_PRIOR, correction: 'none', cuped: true };
+export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = { alpha: 0.05, sides: 'two-sided', sequentialTuning: null, prior: FLAT_PRIOR, correction: 'none', cuped: true, higherIsBetter: true };
 
 /**
  * Every treatment against control for every metric, then the correction across the whole family
@@ -64,6 +66,7 @@ export function analyzeSummary(file: string, metrics: SummaryMetric[], options: 
       sequential: options.sequentialTuning === null ? false : { tuning: options.sequentialTuning },
       prior: options.prior,
       cuped: options.cuped,
+      higherIsBetter: options.higherIsBetter,
     });
     return { m, r };
   });

@@ -21,7 +21,7 @@ function line(label: string, e: CorrectedEstimate, f: (x: number) => string, r: 
 export function formatReadout(r: AnalyzeResult): string {
   const o = r.options;
   const test = `${o.sequential ? `sequential (always-valid, tuning ${o.sequential.tuning})` : 'fixed-horizon Welch t'}, ${o.sides}, alpha ${o.alpha}`;
-  const out = [`${r.file}: ${test}; correction ${o.correction} over ${r.familySize} comparison(s)`];
+  const out = [`${r.file}: ${test}; correction ${o.correction} over ${r.familySize} comparison(s)${o.higherIsBetter === false ? '; lower is better' : ''}`];
   for (const m of r.metrics) {
     out.push('', `metric ${m.name} (${m.kind}), control ${m.control}`);
     for (const a of m.arms) out.push(`  ${a.variant}: ${a.units} units, mean ${num(a.mean, 6)}`);

@@ -76,7 +76,10 @@ describe('demo run on DuckDB', () => {
       // Input fingerprints add one row per source and UTC day (plus a total): bounded by days, not units.
       const fingerprints = results.get(s.id)!.data.fingerprints;
       expect(fingerprints.length).toBeLessThanOrEqual(3 * 32);
-      expect(s.rowsTransferred - fingerprints.length).toBeLessThan(40);
+      // The daily series adds one row per variant and UTC exposure day.
+      const daily = results.get(s.id)!.data.daily;
+      expect(daily.length).toBeLessThanOrEqual(results.get(s.id)!.experiment.variants.length * 29);
+      expect(s.rowsTransferred - fingerprints.length - daily.length).toBeLessThan(40);
     }
     const r = results.get('checkout_redesign')!;
     // 2 variants x (overall + 5 countries + 3 platforms) = 18 metric rows.

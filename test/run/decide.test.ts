@@ -17,6 +17,7 @@ function metric(name: string, role: MetricResult['role'], control: [number, numb
   const c = compareTreatment(arm(na, xa), arm(nb, xb), { alpha: 0.05 });
   return {
     name,
+    label: name,
     description: '',
     kind: 'proportion',
     role,

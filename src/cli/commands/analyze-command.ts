@@ -15,6 +15,7 @@ export interface AnalyzeFlags {
   correction?: string;
   control?: string;
   cuped?: boolean;
+  lowerIsBetter?: boolean;
 }
 
 function numberFlag(name: string, text: string | undefined, ok: (v: number) => boolean, what: string): number | undefined {
@@ -43,6 +44,7 @@ export function analyzeOptionsFromFlags(f: AnalyzeFlags): AnalyzeOptions {
     prior: priorSd === undefined ? DEFAULT_ANALYZE_OPTIONS.prior : { mean: priorMean ?? 0, variance: priorSd * priorSd, proper: true },
     correction,
     cuped: f.cuped !== false,
+    higherIsBetter: f.lowerIsBetter !== true,
   };
 }
 
