@@ -1,5 +1,6 @@
 import type { ResolvedExperiment } from '../spec/types.js';
 import { pct, pval, signedPct } from '../util/format.js';
+import { decidePaired } from './decide-paired.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
 
@@ -33,6 +34,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
 
   const primary = metrics.find((m) => m.role === 'primary');
   if (!primary) return { recommendation: 'iterate', variant: null, reasons: [{ code: 'NO_PRIMARY', message: 'No primary metric result.' }] };
+  if (primary.kind === 'paired') return decidePaired(exp, primary);
   const better = (lift: number) => (primary.higherIsBetter ? lift > 0 : lift < 0);
   const significant = primary.comparisons.filter((c) => c.relative.ok && c.relative.pValue < exp.alpha);
   const winners = significant

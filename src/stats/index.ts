@@ -9,15 +9,15 @@ export { momentCovariance, momentMean, momentVariance, summarizeArm, varianceOfR
 export type { ArmSufficientStats, ArmSummary, CrossKey, Moments } from './sufficient-stats.js';
 export { hasCovariate, regressionAdjust } from './regression-adjustment.js';
 export type { AdjustedArm, RegressionAdjustment } from './regression-adjustment.js';
-export { notEstimableEffect, resolveTestOptions, testEffect } from './effect-test.js';
+export { intervalAtLevel, notEstimableEffect, resolveTestOptions, testEffect } from './effect-test.js';
 export type { EffectEstimate, EffectInput, Interval, SequentialOptions, Sides, TestOptions } from './effect-test.js';
-export { DEFAULT_SEQUENTIAL_TUNING, sequentialHalfWidth, sequentialOneSidedHalfWidth, sequentialOneSidedPValue, sequentialPValue, sequentialRho } from './sequential-bound.js';
+export { DEFAULT_SEQUENTIAL_TUNING, sequentialHalfWidth, sequentialOneSidedHalfWidth, sequentialOneSidedPValue, sequentialOneSidedPValueExact, sequentialPValue, sequentialRho } from './sequential-bound.js';
 export { bayesianEffect, FLAT_PRIOR } from './bayesian-effect.js';
 export type { BayesianEstimate, GaussianPrior } from './bayesian-effect.js';
 export { compareTreatment, compareVariants } from './compare-treatment.js';
 export type { AnalysisOptions, NamedArm, TreatmentComparison, VariantComparisons } from './compare-treatment.js';
 export { adjustPValues, benjaminiHochberg, correctFamily, holmBonferroni } from './multiple-testing.js';
-export type { CorrectedEffect, Correction } from './multiple-testing.js';
+export type { CorrectedEffect, Correction, IntervalAtLevel } from './multiple-testing.js';
 export { pairedTTest } from './paired-test.js';
 export type { PairedSums } from './paired-test.js';
 export { mdeForDuration, powerForLift, sampleSizeForMde } from './power-analysis.js';

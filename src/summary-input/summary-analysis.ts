@@ -1,6 +1,7 @@
 import {
   compareVariants,
   correctFamily,
+  intervalAtLevel,
   FLAT_PRIOR,
   type BayesianEstimate,
   type Correction,
@@ -68,7 +69,9 @@ export function analyzeSummary(file: string, metrics: SummaryMetric[], options: 
     return { m, r };
   });
   const all = per.flatMap(({ r }) => r.comparisons);
-  const correct = (pick: (c: (typeof all)[number]) => EffectEstimate) => correctFamily(all.map(pick), options.correction, options.alpha, options.sides);
+  const seq = options.sequentialTuning === null ? null : { sides: options.sides, sequential: { tuning: options.sequentialTuning } };
+  const correct = (pick: (c: (typeof all)[number]) => EffectEstimate) =>
+    correctFamily(all.map(pick), options.correction, options.alpha, options.sides, seq ? (i, level) => intervalAtLevel(pick(all[i]), all[i].control.n + all[i].treatment.n, level, seq) : undefined);
   const absAdj = correct((c) => c.absolute);
   const relAdj = correct((c) => c.relative);
   let k = 0;
