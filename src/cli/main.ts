@@ -103,6 +103,9 @@ program
   .option('--correction <method>', 'multiple-testing correction across metrics and arms: holm, bh or none', 'none')
   .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
   .option('--no-cuped', 'ignore covariate columns')
+  .option('--inverse [metrics]', 'lower is better: every metric, or a comma-separated list (or a higher_is_better column)')
+  .option('--weights <weights>', 'planned weights for the SRM check: 0.5,0.5 in the file\'s variant order, or control=0.5,b=0.5')
+  .option('--quantile <q>', 'rows carry the q-th quantile (columns quantile, quantile_lower, quantile_upper), e.g. 0.9')
   .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
 
 program
