@@ -24,3 +24,5 @@ export { mdeForDuration, powerForLift, sampleSizeForMde } from './power-analysis
 export type { DurationPlan, PowerInputs, SampleSizePlan } from './power-analysis.js';
 export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks } from './quantile-estimate.js';
 export type { QuantileArm } from './quantile-estimate.js';
+export { conditionalPower } from './conditional-power.js';
+export type { InterimLook } from './conditional-power.js';
