@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ArmSufficientStats, EffectEstimate } from '../src/stats/index.js';
 
 export type Severity = 'error' | 'warn';
 
@@ -11,6 +12,13 @@ export interface CheckInputs {
   /** Units whose only variant is not declared in the spec. */
   unknownVariantUnits: number;
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number }[];
+  /** The spec's significance level and sequential tuning (null: fixed horizon), for checks that test. */
+  alpha?: number;
+  sequentialTuning?: number | null;
+  /** Paired metrics: each non-control variant's difference from the live outcome of the same units. */
+  paired?: { metric: string; variant: string; higherIsBetter: boolean; n: number; difference: EffectEstimate }[];
+  /** Metrics measured before exposure (CUPED): each arm's pre-period statistics, control first. */
+  prePeriod?: { metric: string; arms: { variant: string; stats: ArmSufficientStats }[] }[];
 }
 
 export interface CheckOutcome {

@@ -3,6 +3,7 @@ import type { CompiledExperiment } from '../compile/compile-experiment.js';
 import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
+import { metricCheckInputs } from './metric-check-inputs.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -51,21 +52,6 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     };
   });
 
-  const inputs: CheckInputs = {
-    asOf: compiled.asOf,
-    variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
-    multipleVariantUnits,
-    unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
-    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
-  };
-  const checks: CheckResult[] = CHECKS.map((c) => {
-    const { severity, ...settings } = exp.checks[c.id];
-    const base = { id: c.id, reasonCode: c.reasonCode, title: c.title, severity };
-    if (severity === 'off') return { ...base, status: 'off', measured: '', threshold: '', message: 'Turned off in the spec.' };
-    const o = c.evaluate(inputs, settings);
-    return { ...base, status: o.passed ? 'pass' : 'fail', measured: o.measured, threshold: o.threshold, message: o.message };
-  });
-
   // Metrics: the overall row has every dimension's GROUPING() = 1.
   const metricRows = sorted.metrics ?? [];
   const dims = compiled.layout.dimensions;
@@ -77,6 +63,22 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
   const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+
+  const inputs: CheckInputs = {
+    asOf: compiled.asOf,
+    variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
+    multipleVariantUnits,
+    unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
+    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
+    ...metricCheckInputs(exp, metrics),
+  };
+  const checks: CheckResult[] = CHECKS.map((c) => {
+    const { severity, ...settings } = exp.checks[c.id];
+    const base = { id: c.id, reasonCode: c.reasonCode, title: c.title, severity };
+    if (severity === 'off') return { ...base, status: 'off', measured: '', threshold: '', message: 'Turned off in the spec.' };
+    const o = c.evaluate(inputs, settings);
+    return { ...base, status: o.passed ? 'pass' : 'fail', measured: o.measured, threshold: o.threshold, message: o.message };
+  });
 
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,

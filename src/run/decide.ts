@@ -9,7 +9,10 @@ import type { CheckResult, Decision, MetricResult } from './results.js';
  * a breached guardrail forces stop; then the primary metric decides ship, stop or inconclusive.
  */
 export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: MetricResult[]): Decision {
-  const failed = checks.filter((c) => c.status === 'fail' && c.severity === 'error');
+  // A drifting variant is a finding about the variant, not about the data: stop rather than rerun.
+  const drift = checks.filter((c) => c.status === 'fail' && c.severity === 'error' && c.reasonCode === 'EXPERIMENT_DRIFT');
+  const failed = checks.filter((c) => c.status === 'fail' && c.severity === 'error' && c.reasonCode !== 'EXPERIMENT_DRIFT');
+  if (failed.length === 0 && drift.length) return { recommendation: 'stop', variant: null, reasons: drift.map((c) => ({ code: c.reasonCode, message: `${c.title}: ${c.message}` })) };
   if (failed.length) {
     return {
       recommendation: 'rerun',

@@ -21,6 +21,14 @@ const PAIRED_METRIC = `
     value: amount
     baseline: amount * 0.9
     window: { duration: 7d }
+  amount_vs_richer_replay:
+    description: Order amount against a live amount 10% higher (the variant drifts below live).
+    type: paired
+    source: web_events
+    filter: "event_name = 'order_completed'"
+    value: amount
+    baseline: amount * 1.1
+    window: { duration: 7d }
 `;
 
 const spec = (id: string, body: string) => `id: ${id}
@@ -39,12 +47,13 @@ beforeAll(async () => {
   project = await demoProject();
   appendFileSync(join(project, 'models', 'metrics.yaml'), PAIRED_METRIC);
   writeFileSync(join(project, 'specs', 'paired_check.yaml'), spec('paired_check', 'metrics:\n  primary: amount_vs_replay\n'));
+  writeFileSync(join(project, 'specs', 'paired_drift.yaml'), spec('paired_drift', 'metrics:\n  primary: amount_vs_richer_replay\nanalysis: { schedule: daily }\nchecks:\n  experiment_drift: { max_drift: 0.5, severity: error }\n'));
   writeFileSync(
     join(project, 'specs', 'seq_one_sided_bh.yaml'),
     spec('seq_one_sided_bh', 'metrics:\n  primary: order_completed\n  secondary: [revenue_per_user, page_views, orders]\nanalysis: { test: one_sided, sequential: true, correction: benjamini_hochberg }\n'),
   );
   const config = loadProjectConfig(project);
-  const summary = await runProject({ config, target: getTarget(config, undefined), selectors: ['paired_check', 'seq_one_sided_bh'], asOf: config.asOf! });
+  const summary = await runProject({ config, target: getTarget(config, undefined), selectors: ['paired_check', 'paired_drift', 'seq_one_sided_bh'], asOf: config.asOf! });
   for (const s of summary.experiments) {
     results.set(s.id, JSON.parse(readFileSync(join(s.packageDir, 'results.json'), 'utf8')));
     reports.set(s.id, readFileSync(join(s.packageDir, 'report.md'), 'utf8'));
@@ -83,6 +92,25 @@ describe('paired metrics (defect 1)', () => {
   it('keeps the Paired metrics table, one row per arm', () => {
     const rows = tableRows(reports.get('paired_check')!, '| Metric | Variant | Units | Mean difference');
     expect(rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('matched pairs: sequential when scheduled, and the drift signal', () => {
+  it('stops with EXPERIMENT_DRIFT when the variant is worse than live beyond max_drift at error severity', () => {
+    const r = results.get('paired_drift')!;
+    expect(r.metrics[0].method.sequential).not.toBeNull();
+    const drift = r.checks.find((c) => c.reasonCode === 'EXPERIMENT_DRIFT')!;
+    expect(drift.status).toBe('fail');
+    expect(r.decision.recommendation).toBe('stop');
+    expect(r.decision.reasons.map((x) => x.code)).toEqual(['EXPERIMENT_DRIFT']);
+  });
+
+  it('uses the always-valid interval for the paired difference of a scheduled spec', () => {
+    const r = results.get('paired_drift')!;
+    const d = r.metrics[0].paired!.find((p) => p.variant === 'one_page')!.difference;
+    const fixed = results.get('paired_check')!.metrics[0].paired!.find((p) => p.variant === 'one_page')!.difference;
+    // Same units and standard error scale; the always-valid interval is wider than the fixed-horizon one.
+    expect(d.ci[1]! - d.ci[0]!).toBeGreaterThan((fixed.ci[1]! - fixed.ci[0]!) * 1.2);
   });
 });
 
