@@ -1,0 +1,176 @@
+// Calibration of the methods added by issue #12, by seeded simulation through src/stats and checks/:
+// paired differences, quantile lifts, sequential one-sided tests with Benjamini-Hochberg, the SRM
+// check in `analyze`, the pre-period balance check, the drift check and conditional power.
+// Run with `npm run calibrate` (after calibrate-stats).
+import { CHECKS } from '../checks/index.js';
+import {
+  compareTreatment,
+  conditionalPower,
+  correctFamily,
+  intervalAtLevel,
+  pairedTTest,
+  quantileArmStats,
+  quantileOrderRanks,
+  sampleRatioMismatch,
+  type ArmSufficientStats,
+} from '../src/stats/index.js';
+
+/** mulberry32: small, fast, seedable; quality is ample for Monte Carlo at this size. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const SEED = 20261203;
+const u = rng(SEED);
+const z = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+
+const covers = (ci: [number | null, number | null], v: number) => (ci[0] === null || ci[0] <= v) && (ci[1] === null || v <= ci[1]);
+const rows: string[][] = [];
+const within = (x: number, lo: number, hi: number) => x >= lo && x <= hi;
+function report(what: string, value: number, target: string, ok: boolean): void {
+  rows.push([what, value.toFixed(4), target, ok ? 'ok' : 'OUT OF TARGET']);
+}
+const started = Date.now();
+const RUNS = 4000;
+
+// 1. Paired differences: live outcome y ~ N(20, 5), shadow = y + effect + N(0, 2) on the same unit.
+{
+  let fp = 0;
+  let cov = 0;
+  for (let e = 0; e < RUNS; e++) {
+    const s = [0, 0.3].map((effect) => {
+      let n = 0; let sum = 0; let sq = 0;
+      for (let i = 0; i < 500; i++) {
+        const live = 20 + 5 * z();
+        const d = live + effect + 2 * z() - live;
+        n++; sum += d; sq += d * d;
+      }
+      return pairedTTest({ n, sumDiff: sum, sumDiffSquares: sq });
+    });
+    if (s[0].pValue < 0.05) fp++;
+    if (covers(s[1].ci, 0.3)) cov++;
+  }
+  report(`paired difference: A/A false-positive rate (${RUNS} experiments, 500 pairs, alpha 0.05)`, fp / RUNS, '[0.04, 0.06]', within(fp / RUNS, 0.04, 0.06));
+  report('paired difference: coverage of 95% CI, planted +0.3 per unit', cov / RUNS, '[0.94, 0.96]', within(cov / RUNS, 0.94, 0.96));
+}
+
+// 2. Quantile p90 of a log-normal value (exact order statistics per arm), 2000 units per arm.
+{
+  const N = 2000;
+  const Q = 0.9;
+  const ranks = quantileOrderRanks(N, Q);
+  const arm = (scale: number): ArmSufficientStats => {
+    const v = Float64Array.from({ length: N }, () => scale * Math.exp(1 + 0.8 * z())).sort();
+    return quantileArmStats({ n: N, estimate: v[ranks.estimate - 1], lower: v[ranks.lower - 1], upper: v[ranks.upper - 1] });
+  };
+  let fp = 0;
+  let cov = 0;
+  const QRUNS = 2000;
+  for (let e = 0; e < QRUNS; e++) {
+    if (compareTreatment(arm(1), arm(1)).relative.pValue < 0.05) fp++;
+    // Scaling every value by 1.05 scales every quantile by 1.05: the planted relative lift is exactly 5%.
+    if (covers(compareTreatment(arm(1), arm(1.05)).relative.ci, 0.05)) cov++;
+  }
+  report(`quantile p90: A/A false-positive rate (${QRUNS} experiments, 2000 units per arm)`, fp / QRUNS, '[0.04, 0.06]', within(fp / QRUNS, 0.04, 0.06));
+  report('quantile p90: coverage of 95% CI of the relative difference, planted +5%', cov / QRUNS, '[0.94, 0.96]', within(cov / QRUNS, 0.94, 0.96));
+}
+
+// 3. One-sided sequential tests, four metrics, Benjamini-Hochberg: A/A family error and the adjusted
+// intervals' coverage when every metric has a planted lift (adjusted intervals are simultaneous-ish, so >= 0.95).
+{
+  const seq = { sides: 'greater' as const, sequential: { tuning: 5000 } };
+  let anyFalse = 0;
+  let covAll = 0;
+  const FRUNS = 2000;
+  for (let e = 0; e < FRUNS; e++) {
+    for (const lift of [0, 0.05]) {
+      const family = [0, 1, 2, 3].map(() => {
+        const mk = (m: number) => {
+          let sum = 0; let sq = 0;
+          for (let i = 0; i < 1000; i++) { const v = m + 3 * z(); sum += v; sq += v * v; }
+          return { kind: 'mean' as const, n: 1000, y: { sum, sumSquares: sq } };
+        };
+        return compareTreatment(mk(10), mk(10 * (1 + lift)), seq).relative;
+      });
+      const adj = correctFamily(family, 'bh', 0.05, 'greater', (i, level) => intervalAtLevel(family[i], 2000, level, seq));
+      if (lift === 0 && adj.some((a) => a.pValueAdjusted < 0.05)) anyFalse++;
+      if (lift > 0 && adj.every((a) => covers(a.ciAdjusted, lift))) covAll++;
+    }
+  }
+  report(`sequential one-sided + BH, 4 metrics: A/A families with any adjusted p < 0.05 (${FRUNS})`, anyFalse / FRUNS, '<= 0.05 (always-valid: conservative)', anyFalse / FRUNS <= 0.05);
+  report('sequential one-sided + BH: all 4 adjusted intervals cover the planted +5%', covAll / FRUNS, '>= 0.95 (conservative)', covAll / FRUNS >= 0.95);
+}
+
+// 4. SRM in `analyze` (chi-square at the conventional 0.05, to measure its size; the alert uses 0.001).
+{
+  let fp = 0;
+  let fp001 = 0;
+  const SRUNS = 20000;
+  for (let e = 0; e < SRUNS; e++) {
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 3000; i++) { const r = u(); counts[r < 0.5 ? 0 : r < 0.75 ? 1 : 2]++; }
+    const p = sampleRatioMismatch(counts, [0.5, 0.25, 0.25]).pValue;
+    if (p < 0.05) fp++;
+    if (p < 0.001) fp001++;
+  }
+  report(`SRM chi-square, 3 arms 50/25/25: false-alarm rate at p < 0.05 (${SRUNS} runs)`, fp / SRUNS, '[0.04, 0.06]', within(fp / SRUNS, 0.04, 0.06));
+  report('SRM chi-square: false-alarm rate at the alert threshold p < 0.001', fp001 / SRUNS, '[0.0005, 0.0015]', within(fp001 / SRUNS, 0.0005, 0.0015));
+}
+
+// 5. Pre-period balance and drift checks: how often they fire when nothing is wrong, at a 0.05 threshold.
+{
+  const balance = CHECKS.find((c) => c.id === 'pre_period_imbalance')!;
+  const drift = CHECKS.find((c) => c.id === 'experiment_drift')!;
+  const base = { asOf: '', variants: [], multipleVariantUnits: 0, unknownVariantUnits: 0, sources: [] };
+  let fb = 0;
+  let fd = 0;
+  for (let e = 0; e < RUNS; e++) {
+    const arm = (): ArmSufficientStats => {
+      let sum = 0; let sq = 0;
+      for (let i = 0; i < 1000; i++) { const v = 10 + 3 * z(); sum += v; sq += v * v; }
+      return { kind: 'mean', n: 1000, y: { sum, sumSquares: sq } };
+    };
+    if (!balance.evaluate({ ...base, prePeriod: [{ metric: 'm', arms: [{ variant: 'a', stats: arm() }, { variant: 'b', stats: arm() }] }] }, { p_value: 0.05 }).passed) fb++;
+    // Drift exactly at the tolerated 1.0 per unit: the one-sided test must fire at its alpha.
+    let sum = 0; let sq = 0;
+    for (let i = 0; i < 500; i++) { const d = -1 + 4 * z(); sum += d; sq += d * d; }
+    const difference = pairedTTest({ n: 500, sumDiff: sum, sumDiffSquares: sq });
+    if (!drift.evaluate({ ...base, alpha: 0.05, paired: [{ metric: 'm', variant: 'b', higherIsBetter: true, n: 500, difference }] }, { max_drift: 1 }).passed) fd++;
+  }
+  report(`pre-period balance check, balanced arms, threshold 0.05 (${RUNS} runs)`, fb / RUNS, '[0.04, 0.06]', within(fb / RUNS, 0.04, 0.06));
+  report('drift check at exactly the tolerated drift, alpha 0.05 (one-sided)', fd / RUNS, '[0.04, 0.06]', within(fd / RUNS, 0.04, 0.06));
+}
+
+// 6. Conditional power: predicted at 40% of the units vs how often the continued experiment rejects.
+{
+  const CRUNS = 4000;
+  let predicted = 0;
+  let rejected = 0;
+  const perArmFinal = 2500;
+  const t = 0.4;
+  const trueLift = 0.015;
+  for (let e = 0; e < CRUNS; e++) {
+    const acc = () => ({ n: 0, sum: 0, sq: 0 });
+    const a = acc(); const b = acc();
+    const add = (s: ReturnType<typeof acc>, m: number, k: number) => { for (let i = 0; i < k; i++) { const v = m + 3 * z(); s.n++; s.sum += v; s.sq += v * v; } };
+    const stats = (s: ReturnType<typeof acc>): ArmSufficientStats => ({ kind: 'mean', n: s.n, y: { sum: s.sum, sumSquares: s.sq } });
+    add(a, 10, perArmFinal * t); add(b, 10 * (1 + trueLift), perArmFinal * t);
+    const now = compareTreatment(stats(a), stats(b)).relative;
+    predicted += conditionalPower({ lift: now.lift, se: now.se, fraction: t, finalUnits: 2 * perArmFinal }, trueLift);
+    add(a, 10, perArmFinal * (1 - t)); add(b, 10 * (1 + trueLift), perArmFinal * (1 - t));
+    if (compareTreatment(stats(a), stats(b)).relative.pValue < 0.05) rejected++;
+  }
+  const diff = predicted / CRUNS - rejected / CRUNS;
+  report(`conditional power at 40%: mean predicted minus observed rejection rate (${CRUNS} runs; predicted ${(predicted / CRUNS).toFixed(4)})`, diff, '|diff| <= 0.02', Math.abs(diff) <= 0.02);
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+process.stdout.write(`\nCalibration of issue #12's methods (seed ${SEED})\n\n`);
+for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+process.stdout.write(`\n${rows.every((r) => r[3] === 'ok') ? 'all figures within target' : 'SOME FIGURES OUT OF TARGET'}; ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
