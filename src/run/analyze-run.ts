@@ -4,6 +4,7 @@ import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
 import { metricCheckInputs } from './metric-check-inputs.js';
+import { banditAdvice } from './bandit-advice.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -107,6 +108,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     checks,
     metrics,
     decision: decide(exp, checks, metrics),
+    ...(exp.analysis.bandit ? { bandit: banditAdvice(exp, metrics) } : {}),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

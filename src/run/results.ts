@@ -2,6 +2,7 @@ import type { AuditInfo } from '../audit/audit-info.js';
 import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
+import type { BanditAdvice } from './bandit-advice.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -38,6 +39,8 @@ export interface Results {
   decision: Decision;
   /** The aggregate rows the warehouse returned, per step: all the data the numbers come from. */
   data: Record<string, Row[]>;
+  /** Thompson-sampling traffic advice on the primary metric, when the spec asks for it (src/run/bandit-advice.ts). */
+  bandit?: BanditAdvice | null;
   /** SHA-256 of the canonical JSON of `data`. */
   dataDigest: string;
   /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */

@@ -188,6 +188,7 @@ function analysisSettings(a: SpecInput['analysis']): AnalysisSettings {
     correction: a.correction,
     prior: a.prior ? { mean: a.prior.mean, stddev: a.prior.stddev } : null,
     dimensionValues: a.dimension_values,
+    ...(a.bandit ? { bandit: { minShare: a.bandit.min_share } } : {}),
   };
 }
 

@@ -144,6 +144,11 @@ export const AnalysisSchema = z
       .optional()
       .describe('Bayesian readout: Gaussian prior on the relative lift; a flat prior when absent'),
     dimension_values: z.number().int().positive().max(1000).default(10).describe('per dimension, the values with most units; the rest are grouped as (other)'),
+    bandit: z
+      .object({ min_share: z.number().min(0).max(0.5).default(0.1).describe('smallest advised share of traffic per arm') })
+      .strict()
+      .optional()
+      .describe('report Thompson-sampling traffic weights for the next period as advice (traffic is never changed)'),
   })
   .strict();
 

@@ -26,3 +26,5 @@ export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks } from './quant
 export type { QuantileArm } from './quantile-estimate.js';
 export { conditionalPower } from './conditional-power.js';
 export type { InterimLook } from './conditional-power.js';
+export { thompsonAllocation } from './thompson-allocation.js';
+export type { ArmPosterior, ThompsonAdvice } from './thompson-allocation.js';
