@@ -12,6 +12,7 @@ import {
   quantileArmStats,
   quantileOrderRanks,
   sampleRatioMismatch,
+  thompsonAllocation,
   type ArmSufficientStats,
 } from '../src/stats/index.js';
 
@@ -168,6 +169,33 @@ const RUNS = 4000;
   }
   const diff = predicted / CRUNS - rejected / CRUNS;
   report(`conditional power at 40%: mean predicted minus observed rejection rate (${CRUNS} runs; predicted ${(predicted / CRUNS).toFixed(4)})`, diff, '|diff| <= 0.02', Math.abs(diff) <= 0.02);
+}
+
+// 7. Thompson-sampling advice: with two arms P(b best) = Phi(z) under the posterior, so in A/A it is uniform and
+// "P(best) beyond 97.5% either way" is a 5% two-sided test; and the integral against posterior draws.
+{
+  let extreme = 0;
+  for (let e = 0; e < RUNS; e++) {
+    const arm = (variant: string) => {
+      let sum = 0; let sq = 0;
+      for (let i = 0; i < 1000; i++) { const v = u() < 0.12 ? 1 : 0; sum += v; sq += v; }
+      const mean = sum / 1000;
+      return { variant, mean, sd: Math.sqrt((mean * (1 - mean)) / 1000) };
+    };
+    const p = thompsonAllocation([arm('a'), arm('b')], { minShare: 0 }).probabilityBest.b;
+    if (p > 0.975 || p < 0.025) extreme++;
+  }
+  report(`Thompson P(best) beyond 97.5% either way, A/A proportions (${RUNS} runs)`, extreme / RUNS, '[0.04, 0.06]', within(extreme / RUNS, 0.04, 0.06));
+  const arms = [{ variant: 'a', mean: 0.12, sd: 0.005 }, { variant: 'b', mean: 0.13, sd: 0.006 }, { variant: 'c', mean: 0.125, sd: 0.004 }];
+  const exact = thompsonAllocation(arms, { minShare: 0 }).probabilityBest;
+  const wins = [0, 0, 0];
+  const DRAWS = 400_000;
+  for (let i = 0; i < DRAWS; i++) {
+    const x = arms.map((a) => a.mean + a.sd * z());
+    wins[x.indexOf(Math.max(...x))]++;
+  }
+  const err = Math.max(...arms.map((a, i) => Math.abs(exact[a.variant] - wins[i] / DRAWS)));
+  report(`Thompson P(best) by integration vs ${DRAWS} posterior draws, 3 arms: largest difference`, err, '<= 0.003', err <= 0.003);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
