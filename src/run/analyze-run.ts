@@ -5,6 +5,7 @@ import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
 import { metricCheckInputs } from './metric-check-inputs.js';
 import { banditAdvice } from './bandit-advice.js';
+import { factorialResults } from './factorial-results.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -109,6 +110,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     metrics,
     decision: decide(exp, checks, metrics),
     ...(exp.analysis.bandit ? { bandit: banditAdvice(exp, metrics) } : {}),
+    ...(exp.factorial ? { factorial: factorialResults(exp, metrics) } : {}),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

@@ -3,6 +3,7 @@ import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentCom
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
 import type { BanditAdvice } from './bandit-advice.js';
+import type { FactorialResult } from './factorial-results.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -41,6 +42,8 @@ export interface Results {
   data: Record<string, Row[]>;
   /** Thompson-sampling traffic advice on the primary metric, when the spec asks for it (src/run/bandit-advice.ts). */
   bandit?: BanditAdvice | null;
+  /** Factorial designs: main effects and interactions per metric (src/run/factorial-results.ts). */
+  factorial?: FactorialResult | null;
   /** SHA-256 of the canonical JSON of `data`. */
   dataDigest: string;
   /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */

@@ -6,6 +6,7 @@ import { SpecSchema, type SourceInput, type SpecInput } from './schemas.js';
 import type { AnalysisSettings, MetricComponent, MetricRole, ResolvedExperiment, ResolvedMetric, ResolvedSource } from './types.js';
 import type { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
+import { factorialDesign } from './factorial-design.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
@@ -70,6 +71,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   if (spec.control !== undefined && !seen.has(spec.control)) {
     out.push(file.diagnostic(['control'], unknownName('variant', spec.control, [...seen.keys()])));
   }
+
+  const factorial = factorialDesign(spec, controlKey, (path, message) => out.push(file.diagnostic(path, message)));
 
   // Dates.
   const start = isoUtc(spec.start);
@@ -160,6 +163,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       unit: spec.unit,
       exposure: { source: resolveSource(exposure, spec.unit), experimentKey: spec.exposure.experiment_key },
       variants: spec.variants.map((v) => ({ key: v.key, weight: v.weight, isControl: v.key === controlKey })),
+      ...(factorial ? { factorial } : {}),
       controlKey,
       start,
       end,

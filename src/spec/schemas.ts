@@ -110,6 +110,10 @@ export const VariantSchema = z
     }),
     weight: z.number().gt(0, { message: 'expected a weight greater than 0' }).lte(1),
     description: z.string().optional(),
+    factors: z
+      .record(Name, z.string().min(1).max(100))
+      .optional()
+      .describe("factorial designs: this variant's level of each factor; the control's levels are the reference"),
   })
   .strict();
 

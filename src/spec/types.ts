@@ -72,6 +72,12 @@ export interface ResolvedExclusion {
   where: Expr;
 }
 
+export interface FactorialDesign {
+  factors: { name: string; levels: string[] }[];
+  /** Variant key -> factor name -> level. */
+  cells: Record<string, Record<string, string>>;
+}
+
 export interface ResolvedVariant {
   key: string;
   weight: number;
@@ -87,6 +93,8 @@ export interface ResolvedExperiment {
   exposure: { source: ResolvedSource; experimentKey: string };
   variants: ResolvedVariant[];
   controlKey: string;
+  /** Factorial designs: factors with their levels (the control's level first) and each variant's cell. */
+  factorial?: FactorialDesign;
   /** ISO-8601 UTC. */
   start: string;
   end: string | null;

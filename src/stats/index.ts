@@ -28,3 +28,5 @@ export { conditionalPower } from './conditional-power.js';
 export type { InterimLook } from './conditional-power.js';
 export { thompsonAllocation } from './thompson-allocation.js';
 export type { ArmPosterior, ThompsonAdvice } from './thompson-allocation.js';
+export { factorialEffects } from './factorial-effects.js';
+export type { FactorialCell, FactorialEffect } from './factorial-effects.js';

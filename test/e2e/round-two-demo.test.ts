@@ -6,10 +6,13 @@ import type { Results } from '../../src/run/results.js';
 import { runProject } from '../../src/run/run-project.js';
 import { demoProject } from '../helpers/demo-project.js';
 
-// The README's bandit example: the demo's checkout experiment (planted 12% -> 16%) with bandit advice on.
+// The README's bandit example: the demo's checkout experiment (planted 12% -> 16%) with bandit advice on;
+// and the same experiment declared as a one-factor design (the demo has two arms per experiment).
 let results: Results;
 let report: string;
 let again: string;
+let factorial: Results;
+let factorialReport: string;
 
 beforeAll(async () => {
   const project = await demoProject();
@@ -17,11 +20,19 @@ beforeAll(async () => {
     .replace('id: checkout_redesign', 'id: checkout_bandit')
     .replace('alpha: 0.05', 'alpha: 0.05\nanalysis: { bandit: { min_share: 0.1 } }');
   writeFileSync(join(project, 'specs', 'checkout_bandit.yaml'), spec);
+  const design = spec
+    .replace('id: checkout_bandit', 'id: checkout_factorial')
+    .replace('{ key: control, weight: 0.5 }', '{ key: control, weight: 0.5, factors: { layout: classic } }')
+    .replace('{ key: one_page, weight: 0.5 }', '{ key: one_page, weight: 0.5, factors: { layout: one_page } }');
+  writeFileSync(join(project, 'specs', 'checkout_factorial.yaml'), design);
   const config = loadProjectConfig(project);
-  const run = async () => {
-    const s = await runProject({ config, target: getTarget(config, undefined), selectors: ['checkout_bandit'], asOf: config.asOf! });
+  const run = async (id = 'checkout_bandit') => {
+    const s = await runProject({ config, target: getTarget(config, undefined), selectors: [id], asOf: config.asOf! });
     return s.experiments[0].packageDir;
   };
+  const f = await run('checkout_factorial');
+  factorial = JSON.parse(readFileSync(join(f, 'results.json'), 'utf8'));
+  factorialReport = readFileSync(join(f, 'report.md'), 'utf8');
   const dir = await run();
   results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   report = readFileSync(join(dir, 'report.md'), 'utf8');
@@ -42,5 +53,19 @@ describe('bandit allocation advice on the demo warehouse', () => {
     expect(report).toContain('### Bandit allocation advice');
     expect(report).toContain('exptrack never changes traffic');
     expect(again).toBe(JSON.stringify(results.bandit));
+  });
+});
+
+describe('factorial design through the pipeline', () => {
+  it('reports the main effect: with one factor, the unadjusted difference of the two arms (no CUPED in factorial effects)', () => {
+    const m = factorial.factorial!.metrics.find((x) => x.name === 'order_completed')!;
+    const main = m.effects.find((e) => e.kind === 'main')!;
+    expect(main.terms).toEqual([{ factor: 'layout', level: 'one_page' }]);
+    const arms = factorial.metrics.find((x) => x.name === 'order_completed')!.arms;
+    const [c, t] = ['control', 'one_page'].map((v) => arms.find((a) => a.variant === v)!);
+    expect(main.effect.lift).toBeCloseTo(t.mean - c.mean, 12);
+    expect(main.effect.se).toBeCloseTo(Math.sqrt(t.variance / t.n + c.variance / c.n), 12);
+    expect(factorialReport).toContain('### Factorial design');
+    expect(factorialReport).toContain('main: layout = one_page');
   });
 });
