@@ -7,6 +7,7 @@ import {
   compareTreatment,
   conditionalPower,
   correctFamily,
+  factorialEffects,
   intervalAtLevel,
   pairedTTest,
   quantileArmStats,
@@ -196,6 +197,35 @@ const RUNS = 4000;
   }
   const err = Math.max(...arms.map((a, i) => Math.abs(exact[a.variant] - wins[i] / DRAWS)));
   report(`Thompson P(best) by integration vs ${DRAWS} posterior draws, 3 arms: largest difference`, err, '<= 0.003', err <= 0.003);
+}
+
+// 8. Factorial 2x2 (mean 10, sd 3, 1000 units per cell): size of the main-effect and interaction tests with no
+// effects, coverage with a planted main effect of layout 0.3 and interaction 0.2.
+{
+  const factors = [{ name: 'layout', levels: ['classic', 'new'] }, { name: 'color', levels: ['grey', 'blue'] }];
+  const cellOf = (layout: string, color: string, mean: number) => {
+    let sum = 0; let sq = 0;
+    for (let i = 0; i < 1000; i++) { const v = mean + 3 * z(); sum += v; sq += v * v; }
+    const m = sum / 1000;
+    return { variant: `${layout}_${color}`, levels: { layout, color }, n: 1000, mean: m, variance: (sq - 1000 * m * m) / 999 };
+  };
+  let fpMain = 0; let fpInt = 0; let covMain = 0; let covInt = 0;
+  const FR = 3000;
+  for (let e = 0; e < FR; e++) {
+    const nullCells = [cellOf('classic', 'grey', 10), cellOf('classic', 'blue', 10), cellOf('new', 'grey', 10), cellOf('new', 'blue', 10)];
+    const n = factorialEffects(factors, nullCells);
+    if (n.find((x) => x.kind === 'main' && x.terms[0].factor === 'layout')!.effect.pValue < 0.05) fpMain++;
+    if (n.find((x) => x.kind === 'interaction')!.effect.pValue < 0.05) fpInt++;
+    // layout effect 0.2 at grey, 0.4 at blue: main effect 0.3, interaction 0.2.
+    const planted = [cellOf('classic', 'grey', 10), cellOf('classic', 'blue', 10), cellOf('new', 'grey', 10.2), cellOf('new', 'blue', 10.4)];
+    const p = factorialEffects(factors, planted);
+    if (covers(p.find((x) => x.kind === 'main' && x.terms[0].factor === 'layout')!.effect.ci, 0.3)) covMain++;
+    if (covers(p.find((x) => x.kind === 'interaction')!.effect.ci, 0.2)) covInt++;
+  }
+  report(`factorial 2x2: A/A false-positive rate, main effect (${FR} experiments)`, fpMain / FR, '[0.04, 0.06]', within(fpMain / FR, 0.04, 0.06));
+  report('factorial 2x2: A/A false-positive rate, interaction', fpInt / FR, '[0.04, 0.06]', within(fpInt / FR, 0.04, 0.06));
+  report('factorial 2x2: coverage of 95% CI, planted main effect 0.3', covMain / FR, '[0.94, 0.96]', within(covMain / FR, 0.94, 0.96));
+  report('factorial 2x2: coverage of 95% CI, planted interaction 0.2', covInt / FR, '[0.94, 0.96]', within(covInt / FR, 0.94, 0.96));
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));

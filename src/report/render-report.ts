@@ -32,7 +32,7 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
   });
   const dir = join(templatesDir, 'report');
   // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
-  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility', 'bandit', 'factorial']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility', 'bandit', 'factorial', 'holdout']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {

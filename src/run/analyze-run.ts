@@ -6,6 +6,7 @@ import { metricResults } from './analyze-metrics.js';
 import { metricCheckInputs } from './metric-check-inputs.js';
 import { banditAdvice } from './bandit-advice.js';
 import { factorialResults } from './factorial-results.js';
+import { holdoutSummary } from './holdout-summary.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -111,6 +112,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     decision: decide(exp, checks, metrics),
     ...(exp.analysis.bandit ? { bandit: banditAdvice(exp, metrics) } : {}),
     ...(exp.factorial ? { factorial: factorialResults(exp, metrics) } : {}),
+    ...(exp.holdout ? { holdout: holdoutSummary(exp, compiled.bounds) } : {}),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

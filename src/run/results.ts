@@ -4,6 +4,7 @@ import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/
 import type { Row } from '../warehouse/types.js';
 import type { BanditAdvice } from './bandit-advice.js';
 import type { FactorialResult } from './factorial-results.js';
+import type { HoldoutSummary } from './holdout-summary.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -42,6 +43,8 @@ export interface Results {
   data: Record<string, Row[]>;
   /** Thompson-sampling traffic advice on the primary metric, when the spec asks for it (src/run/bandit-advice.ts). */
   bandit?: BanditAdvice | null;
+  /** Holdouts: what the held-back control measures (src/run/holdout-summary.ts). */
+  holdout?: HoldoutSummary;
   /** Factorial designs: main effects and interactions per metric (src/run/factorial-results.ts). */
   factorial?: FactorialResult | null;
   /** SHA-256 of the canonical JSON of `data`. */

@@ -164,6 +164,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       exposure: { source: resolveSource(exposure, spec.unit), experimentKey: spec.exposure.experiment_key },
       variants: spec.variants.map((v) => ({ key: v.key, weight: v.weight, isControl: v.key === controlKey })),
       ...(factorial ? { factorial } : {}),
+      ...(spec.holdout ? { holdout: { features: [...spec.holdout.features] } } : {}),
       controlKey,
       start,
       end,

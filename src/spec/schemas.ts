@@ -180,6 +180,13 @@ export const SpecSchema = z
       })
       .strict(),
     dimensions: z.array(ColumnName).default([]),
+    holdout: z
+      .object({
+        features: z.array(z.string().min(1).max(200)).min(1).describe('the features the control (held-back) arm does not get'),
+      })
+      .strict()
+      .optional()
+      .describe('a long-running holdout: the control arm is a small share held back from these features; the lift is their combined effect'),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z

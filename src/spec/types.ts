@@ -93,6 +93,8 @@ export interface ResolvedExperiment {
   exposure: { source: ResolvedSource; experimentKey: string };
   variants: ResolvedVariant[];
   controlKey: string;
+  /** Holdouts: the features the control arm is held back from. */
+  holdout?: { features: string[] };
   /** Factorial designs: factors with their levels (the control's level first) and each variant's cell. */
   factorial?: FactorialDesign;
   /** ISO-8601 UTC. */

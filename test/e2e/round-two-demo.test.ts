@@ -13,6 +13,8 @@ let report: string;
 let again: string;
 let factorial: Results;
 let factorialReport: string;
+let holdout: Results;
+let holdoutReport: string;
 
 beforeAll(async () => {
   const project = await demoProject();
@@ -25,11 +27,15 @@ beforeAll(async () => {
     .replace('{ key: control, weight: 0.5 }', '{ key: control, weight: 0.5, factors: { layout: classic } }')
     .replace('{ key: one_page, weight: 0.5 }', '{ key: one_page, weight: 0.5, factors: { layout: one_page } }');
   writeFileSync(join(project, 'specs', 'checkout_factorial.yaml'), design);
+  writeFileSync(join(project, 'specs', 'checkout_holdout.yaml'), spec.replace('id: checkout_bandit', 'id: checkout_holdout').replace('analysis: { bandit: { min_share: 0.1 } }', 'holdout: { features: [one-page checkout, "saved | cards"] }'));
   const config = loadProjectConfig(project);
   const run = async (id = 'checkout_bandit') => {
     const s = await runProject({ config, target: getTarget(config, undefined), selectors: [id], asOf: config.asOf! });
     return s.experiments[0].packageDir;
   };
+  const h = await run('checkout_holdout');
+  holdout = JSON.parse(readFileSync(join(h, 'results.json'), 'utf8'));
+  holdoutReport = readFileSync(join(h, 'report.md'), 'utf8');
   const f = await run('checkout_factorial');
   factorial = JSON.parse(readFileSync(join(f, 'results.json'), 'utf8'));
   factorialReport = readFileSync(join(f, 'report.md'), 'utf8');
@@ -67,5 +73,16 @@ describe('factorial design through the pipeline', () => {
     expect(main.effect.se).toBeCloseTo(Math.sqrt(t.variance / t.n + c.variance / c.n), 12);
     expect(factorialReport).toContain('### Factorial design');
     expect(factorialReport).toContain('main: layout = one_page');
+  });
+});
+
+describe('holdout spec', () => {
+  it('says what the holdout measures, with the held-back share, the features and the windows', () => {
+    expect(holdout.holdout).toMatchObject({ heldBack: 'control', share: 0.5, features: ['one-page checkout', 'saved | cards'], longestWindowDays: null });
+    expect(holdout.bandit).toBeUndefined();
+    expect(holdoutReport).toContain('### Holdout');
+    expect(holdoutReport).toContain('combined, long-run effect of these features together');
+    // Spec text reaches Markdown escaped.
+    expect(holdoutReport).toContain('saved \\| cards');
   });
 });
