@@ -20,6 +20,8 @@ export const OTHER_DIMENSION_VALUE = '(other)';
 export interface ResultLayout {
   metrics: MetricLayout[];
   dimensions: { name: string; alias: string; groupingAlias: string }[];
+  /** Metrics with a Mann-Whitney test (the ranks step), when the spec asks for any. */
+  rankTests?: string[];
 }
 
 export interface CompiledExperiment {
@@ -63,7 +65,12 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
 
   const fingerprints = fingerprintDefinitions(exp, bounds, plan.metricSources.map((s) => ({ source: s.sourceName, scanStart: s.scanStart, scanEnd: s.scanEnd })), dialect);
 
+  // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
+  const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
   const context = {
+    rankTests,
+    control: exp.controlKey,
+    treatments: exp.variants.filter((v) => !v.isControl).map((v) => v.key),
     fingerprintSources: fingerprintContext(fingerprints, sourceList, dialect),
     experiment: exp.id,
     asOf,
@@ -95,13 +102,13 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const steps = STEPS.filter((s) => s.name !== 'ranks' || rankTests.length > 0).map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
   return {
     experimentId: exp.id,
     asOf,
     bounds,
     steps,
     fingerprints,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => r.metric) } : {}) },
   };
 }

@@ -32,7 +32,7 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
   });
   const dir = join(templatesDir, 'report');
   // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
-  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility', 'bandit', 'factorial', 'holdout']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility', 'bandit', 'factorial', 'holdout', 'mann_whitney']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
 
   return (results) => {
@@ -49,6 +49,7 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
       guardrails: metrics.filter((m) => m.role === 'guardrail'),
       anyNotEstimable: metrics.some((m) => m.comparisons.some((c) => !c.relative.ok)),
       pairedMetrics: metrics.filter((m) => m.paired !== null),
+      rankTested: metrics.filter((m) => m.mannWhitney !== undefined),
       usesCuped: metrics.some((m) => m.comparisons.some((c) => c.cuped !== null)),
       usesCapping: metrics.some((m) => m.method.capping !== null),
     };

@@ -7,6 +7,7 @@ import { metricCheckInputs } from './metric-check-inputs.js';
 import { banditAdvice } from './bandit-advice.js';
 import { factorialResults } from './factorial-results.js';
 import { holdoutSummary } from './holdout-summary.js';
+import { addRankTests } from './rank-tests.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -66,6 +67,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
   const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+  if (compiled.layout.rankTests) addRankTests(exp, metrics, sorted.ranks ?? []);
 
   const inputs: CheckInputs = {
     asOf: compiled.asOf,

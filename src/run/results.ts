@@ -5,6 +5,7 @@ import type { Row } from '../warehouse/types.js';
 import type { BanditAdvice } from './bandit-advice.js';
 import type { FactorialResult } from './factorial-results.js';
 import type { HoldoutSummary } from './holdout-summary.js';
+import type { RankTestResult } from './rank-tests.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -118,6 +119,8 @@ export interface MetricResult {
   /** Paired metrics: the test on per-unit differences, per arm. */
   paired: { variant: string; difference: EffectEstimate }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
+  /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
+  mannWhitney?: RankTestResult[];
 }
 
 export type Recommendation = 'ship' | 'iterate' | 'stop' | 'rerun';

@@ -146,6 +146,12 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
 
   if (out.length || !exposure) return { diagnostics: out };
 
+  // Rank tests need a per-unit value on every unit: mean and count metrics of this spec.
+  (spec.analysis.mann_whitney ?? []).forEach((name, i) => {
+    const m = metrics.find((x) => x.name === name);
+    if (!m) out.push(file.diagnostic(['analysis', 'mann_whitney', i], unknownName('metric of this spec', name, metrics.map((x) => x.name))));
+    else if (m.kind !== 'mean' && m.kind !== 'count') out.push(file.diagnostic(['analysis', 'mann_whitney', i], `Mann-Whitney needs a mean or count metric; '${name}' is a ${m.kind} metric`));
+  });
   const checks: ResolvedExperiment['checks'] = {};
   for (const c of CHECKS) {
     const given = (spec.checks as Record<string, Record<string, unknown> | undefined>)[c.id] ?? {};
@@ -193,6 +199,7 @@ function analysisSettings(a: SpecInput['analysis']): AnalysisSettings {
     correction: a.correction,
     prior: a.prior ? { mean: a.prior.mean, stddev: a.prior.stddev } : null,
     dimensionValues: a.dimension_values,
+    ...(a.mann_whitney ? { mannWhitney: [...a.mann_whitney] } : {}),
     ...(a.bandit ? { bandit: { minShare: a.bandit.min_share } } : {}),
   };
 }

@@ -148,6 +148,11 @@ export const AnalysisSchema = z
       .optional()
       .describe('Bayesian readout: Gaussian prior on the relative lift; a flat prior when absent'),
     dimension_values: z.number().int().positive().max(1000).default(10).describe('per dimension, the values with most units; the rest are grouped as (other)'),
+    mann_whitney: z
+      .array(Name)
+      .min(1)
+      .optional()
+      .describe('metrics (mean or count) to test also with Mann-Whitney U, ranks computed in the warehouse'),
     bandit: z
       .object({ min_share: z.number().min(0).max(0.5).default(0.1).describe('smallest advised share of traffic per arm') })
       .strict()

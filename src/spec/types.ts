@@ -62,6 +62,8 @@ export interface AnalysisSettings {
   /** Gaussian prior on the relative lift; null: flat. */
   prior: { mean: number; stddev: number } | null;
   dimensionValues: number;
+  /** Metrics tested also with Mann-Whitney U (the ranks step); absent when none. */
+  mannWhitney?: string[];
   /** Bandit allocation advice on the primary metric; absent when the spec does not ask for it. */
   bandit?: { minShare: number };
 }

@@ -30,3 +30,5 @@ export { thompsonAllocation } from './thompson-allocation.js';
 export type { ArmPosterior, ThompsonAdvice } from './thompson-allocation.js';
 export { factorialEffects } from './factorial-effects.js';
 export type { FactorialCell, FactorialEffect } from './factorial-effects.js';
+export { EXACT_MAX_ARM, exactUDistribution, mannWhitney } from './mann-whitney.js';
+export type { MannWhitneyResult, RankSums } from './mann-whitney.js';
