@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
 import type { Results } from '../../src/run/results.js';
@@ -13,6 +14,8 @@ let report: string;
 let again: string;
 let factorial: Results;
 let factorialReport: string;
+let rankDir: string;
+let rankProject: string;
 let holdout: Results;
 let holdoutReport: string;
 
@@ -20,7 +23,7 @@ beforeAll(async () => {
   const project = await demoProject();
   const spec = readFileSync(join(project, 'specs', 'checkout_redesign.yaml'), 'utf8')
     .replace('id: checkout_redesign', 'id: checkout_bandit')
-    .replace('alpha: 0.05', 'alpha: 0.05\nanalysis: { bandit: { min_share: 0.1 } }');
+    .replace('analysis: { mann_whitney: [revenue_per_user] }', 'analysis: { bandit: { min_share: 0.1 } }');
   writeFileSync(join(project, 'specs', 'checkout_bandit.yaml'), spec);
   const design = spec
     .replace('id: checkout_bandit', 'id: checkout_factorial')
@@ -40,6 +43,8 @@ beforeAll(async () => {
   factorial = JSON.parse(readFileSync(join(f, 'results.json'), 'utf8'));
   factorialReport = readFileSync(join(f, 'report.md'), 'utf8');
   const dir = await run();
+  rankProject = project;
+  rankDir = await run('checkout_redesign');
   results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   report = readFileSync(join(dir, 'report.md'), 'utf8');
   again = JSON.stringify(JSON.parse(readFileSync(join(await run(), 'results.json'), 'utf8')).bandit);
@@ -84,5 +89,44 @@ describe('holdout spec', () => {
     expect(holdoutReport).toContain('combined, long-run effect of these features together');
     // Spec text reaches Markdown escaped.
     expect(holdoutReport).toContain('saved \\| cards');
+  });
+});
+
+describe('Mann-Whitney on the demo warehouse (checkout_redesign, revenue_per_user)', () => {
+  it('matches U computed here from the per-unit values, pair by pair', async () => {
+    const r: Results = JSON.parse(readFileSync(join(rankDir, 'results.json'), 'utf8'));
+    const mw = r.metrics.find((m) => m.name === 'revenue_per_user')!.mannWhitney!;
+    expect(mw.map((x) => x.variant)).toEqual(['one_page']);
+    // The per-unit values from the same compiled CTEs, ranked here instead of in the warehouse.
+    const sql = readFileSync(join(rankDir, 'sql', '05_ranks.sql'), 'utf8');
+    const perUnit = `${sql.slice(0, sql.indexOf('rank_input AS ('))}last AS (SELECT 1 AS x)\nSELECT variant, CAST("m_2_y" AS DOUBLE) AS v FROM analysed_values WHERE variant IN ('control', 'one_page')`;
+    const db = await DuckDBInstance.create(join(rankProject, 'target', 'demo.duckdb'), { access_mode: 'READ_ONLY' });
+    const con = await db.connect();
+    try {
+      const rows = (await con.runAndReadAll(perUnit)).getRowObjectsJson() as { variant: string; v: number }[];
+      const c = rows.filter((x) => x.variant === 'control').map((x) => Number(x.v)).sort((a, b) => a - b);
+      const t = rows.filter((x) => x.variant === 'one_page').map((x) => Number(x.v));
+      // U = sum over treatment units of (#control below + half the #control equal), by binary search.
+      const below = (x: number, strict: boolean) => {
+        let lo = 0;
+        let hi = c.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (strict ? c[mid] < x : c[mid] <= x) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      const u = t.reduce((a, x) => a + below(x, true) + (below(x, false) - below(x, true)) / 2, 0);
+      expect(mw[0].nControl).toBe(c.length);
+      expect(mw[0].nTreatment).toBe(t.length);
+      expect(mw[0].u).toBeCloseTo(u, 6);
+      // The planted conversion lift shifts revenue per user up.
+      expect(mw[0].probabilityOfSuperiority).toBeGreaterThan(0.5);
+      expect(mw[0].pValue).toBeLessThan(0.05);
+    } finally {
+      con.closeSync();
+      db.closeSync();
+    }
   });
 });
