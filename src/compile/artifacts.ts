@@ -5,10 +5,10 @@ export const STEPS = [
   { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
   { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
-  // Only compiled when the spec asks for rank tests (analysis.mann_whitney).
-  { name: 'ranks', file: '05_ranks.sql', template: 'ranks' },
 ] as const;
-export type StepName = (typeof STEPS)[number]['name'];
+/** Compiled after the steps above only when the spec asks for rank tests (analysis.mann_whitney). */
+export const RANKS_STEP = { name: 'ranks', file: '05_ranks.sql', template: 'ranks' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof RANKS_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

@@ -2,7 +2,7 @@ import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { minIso } from '../util/instants.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { STEPS, type StepName } from './artifacts.js';
+import { RANKS_STEP, STEPS, type StepName } from './artifacts.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -102,7 +102,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.filter((s) => s.name !== 'ranks' || rankTests.length > 0).map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const steps = [...STEPS, ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
   return {
     experimentId: exp.id,
     asOf,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const project = await demoProject();
   const spec = readFileSync(join(project, 'specs', 'checkout_redesign.yaml'), 'utf8')
     .replace('id: checkout_redesign', 'id: checkout_bandit')
-    .replace('analysis: { mann_whitney: [revenue_per_user] }', 'analysis: { bandit: { min_share: 0.1 } }');
+    .replace('alpha: 0.05', 'alpha: 0.05\nanalysis: { bandit: { min_share: 0.1 } }');
   writeFileSync(join(project, 'specs', 'checkout_bandit.yaml'), spec);
   const design = spec
     .replace('id: checkout_bandit', 'id: checkout_factorial')
@@ -44,7 +44,9 @@ beforeAll(async () => {
   factorialReport = readFileSync(join(f, 'report.md'), 'utf8');
   const dir = await run();
   rankProject = project;
-  rankDir = await run('checkout_redesign');
+  // The README's Mann-Whitney example: revenue per user (log-normal order amounts) tested by ranks.
+  writeFileSync(join(project, 'specs', 'checkout_rank.yaml'), spec.replace('id: checkout_bandit', 'id: checkout_rank').replace('bandit: { min_share: 0.1 }', 'mann_whitney: [revenue_per_user]'));
+  rankDir = await run('checkout_rank');
   results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   report = readFileSync(join(dir, 'report.md'), 'utf8');
   again = JSON.stringify(JSON.parse(readFileSync(join(await run(), 'results.json'), 'utf8')).bandit);
@@ -92,7 +94,7 @@ describe('holdout spec', () => {
   });
 });
 
-describe('Mann-Whitney on the demo warehouse (checkout_redesign, revenue_per_user)', () => {
+describe('Mann-Whitney on the demo warehouse (checkout_redesign data, revenue_per_user)', () => {
   it('matches U computed here from the per-unit values, pair by pair', async () => {
     const r: Results = JSON.parse(readFileSync(join(rankDir, 'results.json'), 'utf8'));
     const mw = r.metrics.find((m) => m.name === 'revenue_per_user')!.mannWhitney!;

@@ -1,4 +1,4 @@
--- exptrack experiment checkout_redesign, step ranks, as of 2026-11-01T00:00:00.000Z
+-- exptrack experiment checkout_rank, step ranks, as of 2026-11-01T00:00:00.000Z
 -- Mann-Whitney U (Wilcoxon rank-sum): per metric and per treatment, the units of control and of that
 -- treatment are ranked together (ties get their average rank); per arm the rank sum, and the tie term
 -- sum over tied groups of (t^3 - t), returned as its per-row share t^2 - 1. Only aggregates leave.
@@ -6,10 +6,10 @@ WITH
 exposure_rows AS (
   SELECT
     "x"."user_id" AS unit_id,
-    CAST("x"."variant" AS VARCHAR) AS variant,
+    CAST("x"."variant" AS TEXT) AS variant,
     "x"."exposed_at" AS exposed_at,
-    CAST("x"."country" AS VARCHAR) AS "dim_1",
-    CAST("x"."platform" AS VARCHAR) AS "dim_2"
+    CAST("x"."country" AS TEXT) AS "dim_1",
+    CAST("x"."platform" AS TEXT) AS "dim_2"
   FROM "main"."exposures" AS x
   WHERE "x"."experiment_key" = 'checkout_redesign'
     AND "x"."user_id" IS NOT NULL
@@ -38,8 +38,8 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
-    arg_min("r"."dim_1", "r"."exposed_at") AS "dim_1",
-    arg_min("r"."dim_2", "r"."exposed_at") AS "dim_2"
+    (ARRAY_AGG("r"."dim_1" ORDER BY "r"."exposed_at") FILTER (WHERE "r"."dim_1" IS NOT NULL AND "r"."exposed_at" IS NOT NULL))[1] AS "dim_1",
+    (ARRAY_AGG("r"."dim_2" ORDER BY "r"."exposed_at") FILTER (WHERE "r"."dim_2" IS NOT NULL AND "r"."exposed_at" IS NOT NULL))[1] AS "dim_2"
   FROM included_rows AS r
   GROUP BY unit_id
 ),
@@ -52,18 +52,18 @@ exposures AS (
 "source_1_units" AS (
   SELECT
     e.unit_id,
-    MAX(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_1_y",
-    MAX(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_1_x",
-    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_2_y",
-    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_2_x",
-    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_3_y",
-    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_3_d",
-    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_3_x",
-    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_3_e",
+    MAX(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_1_y",
+    MAX(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_1_x",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_2_y",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_2_x",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_3_y",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_3_d",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_3_x",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_3_e",
     SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND ("s1"."event_name" = 'page_view') THEN 1 ELSE 0 END) AS "m_4_y",
-    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'page_view') THEN 1 ELSE 0 END) AS "m_4_x",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'page_view') THEN 1 ELSE 0 END) AS "m_4_x",
     SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND ("s1"."event_name" = 'checkout_error') THEN 1 ELSE 0 END) AS "m_5_y",
-    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'checkout_error') THEN 1 ELSE 0 END) AS "m_5_x"
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'checkout_error') THEN 1 ELSE 0 END) AS "m_5_x"
   FROM exposures AS e
   INNER JOIN "main"."web_events" AS "s1"
     ON "s1"."user_id" = e.unit_id
@@ -117,29 +117,29 @@ caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE PRECISION))
       FROM unit_values AS u
     ) AS "m_2_y_cap",
     (
-      SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE PRECISION))
       FROM unit_values AS u
     ) AS "m_2_x_cap",
     (
-      SELECT quantile_cont(CAST("u"."m_3_y" AS DOUBLE PRECISION), 0.99)
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_y" AS DOUBLE PRECISION))
       FROM unit_values AS u
     ) AS "m_3_y_cap",
     (
-      SELECT quantile_cont(CAST("u"."m_3_x" AS DOUBLE PRECISION), 0.99)
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_x" AS DOUBLE PRECISION))
       FROM unit_values AS u
     ) AS "m_3_x_cap"
 ),
 caps AS (
   -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
   SELECT
-    CAST("r"."m_2_y_cap" AS DECIMAL(38, 6)) AS "m_2_y_cap",
-    CAST("r"."m_2_x_cap" AS DECIMAL(38, 6)) AS "m_2_x_cap",
-    CAST("r"."m_3_y_cap" AS DECIMAL(38, 6)) AS "m_3_y_cap",
-    CAST("r"."m_3_x_cap" AS DECIMAL(38, 6)) AS "m_3_x_cap"
+    CAST("r"."m_2_y_cap" AS NUMERIC(38, 6)) AS "m_2_y_cap",
+    CAST("r"."m_2_x_cap" AS NUMERIC(38, 6)) AS "m_2_x_cap",
+    CAST("r"."m_3_y_cap" AS NUMERIC(38, 6)) AS "m_3_y_cap",
+    CAST("r"."m_3_x_cap" AS NUMERIC(38, 6)) AS "m_3_x_cap"
   FROM caps_raw AS r
 ),
 analysed_values AS (
@@ -163,6 +163,10 @@ analysed_values AS (
 ,
 rank_input AS (
   SELECT 'revenue_per_user' AS metric, 'one_page' AS treatment, variant, "m_2_y" AS v
+  FROM analysed_values
+  WHERE variant IN ('control', 'one_page')
+  UNION ALL
+  SELECT 'page_views' AS metric, 'one_page' AS treatment, variant, "m_4_y" AS v
   FROM analysed_values
   WHERE variant IN ('control', 'one_page')
 ),

@@ -1,4 +1,4 @@
--- exptrack experiment checkout_redesign, step ranks, as of 2026-11-01T00:00:00.000Z
+-- exptrack experiment checkout_rank, step ranks, as of 2026-11-01T00:00:00.000Z
 -- Mann-Whitney U (Wilcoxon rank-sum): per metric and per treatment, the units of control and of that
 -- treatment are ranked together (ties get their average rank); per arm the rank sum, and the tie term
 -- sum over tied groups of (t^3 - t), returned as its per-row share t^2 - 1. Only aggregates leave.
@@ -163,6 +163,10 @@ analysed_values AS (
 ,
 rank_input AS (
   SELECT 'revenue_per_user' AS metric, 'one_page' AS treatment, variant, `m_2_y` AS v
+  FROM analysed_values
+  WHERE variant IN ('control', 'one_page')
+  UNION ALL
+  SELECT 'page_views' AS metric, 'one_page' AS treatment, variant, `m_4_y` AS v
   FROM analysed_values
   WHERE variant IN ('control', 'one_page')
 ),
