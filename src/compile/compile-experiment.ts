@@ -20,8 +20,11 @@ export const OTHER_DIMENSION_VALUE = '(other)';
 export interface ResultLayout {
   metrics: MetricLayout[];
   dimensions: { name: string; alias: string; groupingAlias: string }[];
-  /** Metrics with a Mann-Whitney test (the ranks step), when the spec asks for any. */
-  rankTests?: string[];
+  /**
+   * Metrics with a Mann-Whitney test (the ranks step), when the spec asks for any. `kind` names the
+   * analysis so an incremental planner can tell it cannot merge ranks across refreshes (full refresh).
+   */
+  rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
 }
 
 export interface CompiledExperiment {
@@ -109,6 +112,6 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     bounds,
     steps,
     fingerprints,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => r.metric) } : {}) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}) },
   };
 }
