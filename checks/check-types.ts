@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ArmSufficientStats, EffectEstimate } from '../src/stats/index.js';
 
 export type Severity = 'error' | 'warn';
 
@@ -14,6 +15,13 @@ export interface CheckInputs {
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; neededUntil?: string }[];
   /** The experiment's end (spec `end:`), when it has one: the latency check's remedies depend on it. */
   end?: string | null;
+  /** The spec's significance level and sequential tuning (null: fixed horizon), for checks that test. */
+  alpha?: number;
+  sequentialTuning?: number | null;
+  /** Paired metrics: each non-control variant's difference from the live outcome of the same units. */
+  paired?: { metric: string; variant: string; higherIsBetter: boolean; n: number; difference: EffectEstimate }[];
+  /** Metrics measured before exposure (CUPED): each arm's pre-period statistics, control first. */
+  prePeriod?: { metric: string; arms: { variant: string; stats: ArmSufficientStats }[] }[];
 }
 
 export interface CheckOutcome {

@@ -106,15 +106,27 @@ program
 
 program
   .command('plan')
-  .description('Power analysis: measure the primary metric and traffic in a recent pre-period, then print units per arm, runtime and minimum detectable effect.')
-  .argument('<spec>', 'spec id or path')
+  .description('Power analysis: measure the primary metric and traffic in a recent pre-period (or take them as numbers, without a spec), then print units per arm, runtime and minimum detectable effect; mid-experiment, the power left.')
+  .argument('[spec]', 'spec id or path (omit it to plan from --baseline-* and --units-per-day)')
   .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
   .option('--lookback <days>', 'pre-period length in days, ending at as-of', '28')
   .option('--days <days>', 'planned duration in days', '14')
   .option('--mde <fraction>', 'relative lift to size for (default: the spec\'s min_relative_lift, else 0.05)')
   .option('--lift <fraction>', 'also report the power for this relative lift')
   .option('--power <fraction>', 'target power', '0.8')
-  .action(async (spec: string, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
+  .option('--baseline-rate <p>', 'without a spec: baseline conversion rate of a proportion metric')
+  .option('--baseline-mean <mean>', 'without a spec: baseline per-unit mean (with --baseline-sd)')
+  .option('--baseline-sd <sd>', 'without a spec: baseline per-unit standard deviation')
+  .option('--units-per-day <n>', 'without a spec: new units per day over all arms')
+  .option('--variations <k>', 'without a spec: number of arms including control, equal traffic', '2')
+  .option('--weights <weights>', 'without a spec: traffic weights, control first (e.g. 0.5,0.25,0.25)')
+  .option('--alpha <alpha>', 'without a spec: significance level', '0.05')
+  .option('--sides <sides>', 'without a spec: two-sided, greater or less', 'two-sided')
+  .option('--tuning <n>', 'without a spec: sequential tuning parameter', '5000')
+  .option('--elapsed-days <days>', 'mid-experiment power: days run so far (with --observed-lift and --observed-se)')
+  .option('--observed-lift <fraction>', 'mid-experiment power: relative lift so far')
+  .option('--observed-se <se>', 'mid-experiment power: standard error of the relative lift so far')
+  .action(async (spec: string | undefined, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
 
 program
   .command('schema')
@@ -138,6 +150,9 @@ program
   .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
   .option('--no-cuped', 'ignore covariate columns')
   .option('--lower-is-better', 'a decrease is the improvement: chance to win and risk turn round')
+  .option('--inverse [metrics]', 'lower is better: every metric, or a comma-separated list (or a higher_is_better column)')
+  .option('--weights <weights>', 'planned weights for the SRM check: 0.5,0.5 in the file\'s variant order, or control=0.5,b=0.5')
+  .option('--quantile <q>', 'rows carry the q-th quantile (columns quantile, quantile_lower, quantile_upper), e.g. 0.9')
   .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
 
 program

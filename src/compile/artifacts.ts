@@ -8,7 +8,9 @@ export const STEPS = [
   // The metrics template again, summed per exposure day without dimensions: the results-over-time series.
   { name: 'daily', file: '05_daily.sql', template: 'metrics', daily: true },
 ] as const;
-export type StepName = (typeof STEPS)[number]['name'];
+/** Compiled after the steps above only when the spec asks for rank tests (analysis.mann_whitney). */
+export const RANKS_STEP = { name: 'ranks', file: '07_ranks.sql', template: 'ranks' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof RANKS_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

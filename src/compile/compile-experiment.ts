@@ -4,7 +4,7 @@ import { ValidationError } from '../spec/diagnostics.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { STEPS, type StepName } from './artifacts.js';
+import { RANKS_STEP, STEPS, type StepName } from './artifacts.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -22,6 +22,11 @@ export const OTHER_DIMENSION_VALUE = '(other)';
 export interface ResultLayout {
   metrics: MetricLayout[];
   dimensions: { name: string; alias: string; groupingAlias: string }[];
+  /**
+   * Metrics with a Mann-Whitney test (the ranks step), when the spec asks for any. `kind` names the
+   * analysis so an incremental planner can tell it cannot merge ranks across refreshes (full refresh).
+   */
+  rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
 }
 
 export interface CompiledExperiment {
@@ -80,7 +85,12 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
 
   const fingerprints = fingerprintDefinitions(exp, bounds, plan.metricSources.map((s) => ({ source: s.sourceName, scanStart: s.scanStart, scanEnd: s.scanEnd })), dialect);
 
+  // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
+  const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
   const context = {
+    rankTests,
+    control: exp.controlKey,
+    treatments: exp.variants.filter((v) => !v.isControl).map((v) => v.key),
     fingerprintSources: fingerprintContext(fingerprints, sourceList, dialect),
     experiment: exp.id,
     asOf,
@@ -118,8 +128,8 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const stepContext = (s: (typeof STEPS)[number]) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const stepContext = (s: (typeof STEPS)[number] | typeof RANKS_STEP) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = [...STEPS, ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s: (typeof STEPS)[number] | typeof RANKS_STEP) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
@@ -136,6 +146,6 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     fingerprints,
     dataNeededUntil,
     sourceAliases,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}) },
   };
 }

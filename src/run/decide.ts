@@ -1,5 +1,6 @@
 import type { ResolvedExperiment } from '../spec/types.js';
 import { pct, pval, signedPct } from '../util/format.js';
+import { decidePaired } from './decide-paired.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
 /** An absolute change in the metric's units: percentage points for proportions. */
@@ -12,7 +13,10 @@ function absoluteText(m: MetricResult, v: number): string {
  * a breached guardrail forces stop; then the primary metric decides ship, stop or inconclusive.
  */
 export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: MetricResult[]): Decision {
-  const failed = checks.filter((c) => c.status === 'fail' && c.severity === 'error');
+  // A drifting variant is a finding about the variant, not about the data: stop rather than rerun.
+  const drift = checks.filter((c) => c.status === 'fail' && c.severity === 'error' && c.reasonCode === 'EXPERIMENT_DRIFT');
+  const failed = checks.filter((c) => c.status === 'fail' && c.severity === 'error' && c.reasonCode !== 'EXPERIMENT_DRIFT');
+  if (failed.length === 0 && drift.length) return { recommendation: 'stop', variant: null, reasons: drift.map((c) => ({ code: c.reasonCode, message: `${c.title}: ${c.message}` })) };
   if (failed.length) {
     return {
       recommendation: 'rerun',
@@ -41,6 +45,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
 
   const primary = metrics.find((m) => m.role === 'primary');
   if (!primary) return { recommendation: 'iterate', variant: null, reasons: [{ code: 'NO_PRIMARY', message: 'No primary metric result.' }] };
+  if (primary.kind === 'paired') return decidePaired(exp, primary);
   const better = (lift: number) => (primary.higherIsBetter ? lift > 0 : lift < 0);
   const significant = primary.comparisons.filter((c) => c.relative.ok && c.relative.pValue < exp.alpha);
   const winners = significant

@@ -3,6 +3,10 @@ import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentCom
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
 import type { AudienceSummary } from './audience-summary.js';
+import type { BanditAdvice } from './bandit-advice.js';
+import type { FactorialResult } from './factorial-results.js';
+import type { HoldoutSummary } from './holdout-summary.js';
+import type { RankTestResult } from './rank-tests.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -43,6 +47,12 @@ export interface Results {
   timeline?: Timeline | null;
   /** The aggregate rows the warehouse returned, per step: all the data the numbers come from. */
   data: Record<string, Row[]>;
+  /** Thompson-sampling traffic advice on the primary metric, when the spec asks for it (src/run/bandit-advice.ts). */
+  bandit?: BanditAdvice | null;
+  /** Holdouts: what the held-back control measures (src/run/holdout-summary.ts). */
+  holdout?: HoldoutSummary;
+  /** Factorial designs: main effects and interactions per metric (src/run/factorial-results.ts). */
+  factorial?: FactorialResult | null;
   /** SHA-256 of the canonical JSON of `data`. */
   dataDigest: string;
   /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */
@@ -118,6 +128,8 @@ export interface MetricResult {
   /** Paired metrics: the test on per-unit differences, per arm. */
   paired: { variant: string; difference: EffectEstimate }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
+  /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
+  mannWhitney?: RankTestResult[];
 }
 
 export type Recommendation = 'ship' | 'iterate' | 'stop' | 'rerun';

@@ -6,6 +6,7 @@ import { SpecSchema, type SourceInput, type SpecInput } from './schemas.js';
 import type { AnalysisSettings, MetricComponent, MetricRole, ResolvedExperiment, ResolvedMetric, ResolvedSource } from './types.js';
 import type { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
+import { factorialDesign } from './factorial-design.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
@@ -77,6 +78,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   if (spec.control !== undefined && !seen.has(spec.control)) {
     out.push(file.diagnostic(['control'], unknownName('variant', spec.control, [...seen.keys()])));
   }
+
+  const factorial = factorialDesign(spec, controlKey, (path, message) => out.push(file.diagnostic(path, message)));
 
   // Dates.
   const start = isoUtc(spec.start);
@@ -162,6 +165,12 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
 
   if (out.length || !exposure) return { diagnostics: out };
 
+  // Rank tests need a per-unit value on every unit: mean and count metrics of this spec.
+  (spec.analysis.mann_whitney ?? []).forEach((name, i) => {
+    const m = metrics.find((x) => x.name === name);
+    if (!m) out.push(file.diagnostic(['analysis', 'mann_whitney', i], unknownName('metric of this spec', name, metrics.map((x) => x.name))));
+    else if (m.kind !== 'mean' && m.kind !== 'count') out.push(file.diagnostic(['analysis', 'mann_whitney', i], `Mann-Whitney needs a mean or count metric; '${name}' is a ${m.kind} metric`));
+  });
   const checks: ResolvedExperiment['checks'] = {};
   for (const c of CHECKS) {
     const given = (spec.checks as Record<string, Record<string, unknown> | undefined>)[c.id] ?? {};
@@ -179,6 +188,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       unit: spec.unit,
       exposure: { source: resolveSource(exposure, spec.unit), experimentKey: spec.exposure.experiment_key },
       variants: spec.variants.map((v) => ({ key: v.key, weight: v.weight, isControl: v.key === controlKey })),
+      ...(factorial ? { factorial } : {}),
+      ...(spec.holdout ? { holdout: { features: [...spec.holdout.features] } } : {}),
       controlKey,
       start,
       end,
@@ -207,6 +218,8 @@ function analysisSettings(a: SpecInput['analysis']): AnalysisSettings {
     correction: a.correction,
     prior: a.prior ? { mean: a.prior.mean, stddev: a.prior.stddev } : null,
     dimensionValues: a.dimension_values,
+    ...(a.mann_whitney ? { mannWhitney: [...a.mann_whitney] } : {}),
+    ...(a.bandit ? { bandit: { minShare: a.bandit.min_share } } : {}),
   };
 }
 

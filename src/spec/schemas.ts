@@ -115,6 +115,10 @@ export const VariantSchema = z
     ),
     weight: z.number().gte(MIN_VARIANT_WEIGHT, { message: `expected a weight of at least ${MIN_VARIANT_WEIGHT} (0.1% of traffic)` }).lte(1),
     description: z.string().optional(),
+    factors: z
+      .record(Name, z.string().min(1).max(100))
+      .optional()
+      .describe("factorial designs: this variant's level of each factor; the control's levels are the reference"),
   })
   .strict();
 
@@ -154,6 +158,16 @@ export const AnalysisSchema = z
       .optional()
       .describe('Bayesian readout: Gaussian prior on the relative lift; a flat prior when absent'),
     dimension_values: z.number().int().positive().max(1000).default(10).describe('per dimension, the values with most units; the rest are grouped as (other)'),
+    mann_whitney: z
+      .array(Name)
+      .min(1)
+      .optional()
+      .describe('metrics (mean or count) to test also with Mann-Whitney U, ranks computed in the warehouse'),
+    bandit: z
+      .object({ min_share: z.number().min(0).max(0.5).default(0.1).describe('smallest advised share of traffic per arm') })
+      .strict()
+      .optional()
+      .describe('report Thompson-sampling traffic weights for the next period as advice (traffic is never changed)'),
   })
   .strict();
 
@@ -187,6 +201,13 @@ export const SpecSchema = z
       })
       .strict(),
     dimensions: z.array(ColumnName).default([]),
+    holdout: z
+      .object({
+        features: z.array(z.string().min(1).max(200)).min(1).describe('the features the control (held-back) arm does not get'),
+      })
+      .strict()
+      .optional()
+      .describe('a long-running holdout: the control arm is a small share held back from these features; the lift is their combined effect'),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z

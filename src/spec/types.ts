@@ -71,6 +71,10 @@ export interface AnalysisSettings {
   /** Gaussian prior on the relative lift; null: flat. */
   prior: { mean: number; stddev: number } | null;
   dimensionValues: number;
+  /** Metrics tested also with Mann-Whitney U (the ranks step); absent when none. */
+  mannWhitney?: string[];
+  /** Bandit allocation advice on the primary metric; absent when the spec does not ask for it. */
+  bandit?: { minShare: number };
 }
 
 export interface ResolvedExclusion {
@@ -79,6 +83,12 @@ export interface ResolvedExclusion {
   mode: 'exclude' | 'include';
   source: ResolvedSource;
   where: Expr;
+}
+
+export interface FactorialDesign {
+  factors: { name: string; levels: string[] }[];
+  /** Variant key -> factor name -> level. */
+  cells: Record<string, Record<string, string>>;
 }
 
 export interface ResolvedVariant {
@@ -96,6 +106,10 @@ export interface ResolvedExperiment {
   exposure: { source: ResolvedSource; experimentKey: string };
   variants: ResolvedVariant[];
   controlKey: string;
+  /** Holdouts: the features the control arm is held back from. */
+  holdout?: { features: string[] };
+  /** Factorial designs: factors with their levels (the control's level first) and each variant's cell. */
+  factorial?: FactorialDesign;
   /** ISO-8601 UTC. */
   start: string;
   end: string | null;

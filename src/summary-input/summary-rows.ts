@@ -1,5 +1,5 @@
-import type { ArmSufficientStats, Moments, NamedArm } from '../stats/index.js';
-import type { NumberColumn } from './summary-columns.js';
+import { quantileArmStats, type ArmSufficientStats, type Moments, type NamedArm } from '../stats/index.js';
+import { KNOWN_COLUMNS, type NumberColumn } from './summary-columns.js';
 import { mapColumns, missingColumnHint } from './column-aliases.js';
 
 /** One arm row as read from a file: raw cell texts (or JSON numbers) and where it came from. */
@@ -15,6 +15,12 @@ export interface SummaryMetric {
   control: string;
   /** Control first, then the treatments in file order. */
   arms: NamedArm[];
+  /** The variants in the order the file lists them (planned weights given by position follow it). */
+  fileOrder: string[];
+  /** From a higher_is_better column; undefined when the file does not say. */
+  higherIsBetter?: boolean;
+  /** Quantile rows: the arms are built from the quantile and its order statistics. */
+  quantile?: boolean;
 }
 
 export class SummaryInputError extends Error {}
@@ -79,7 +85,19 @@ export function rowsToMetrics(file: string, rawHeader: string[], rawRows: RawRow
       control = first;
     }
     const ordered = [control, ...list.filter((a) => a !== control)];
-    return { name, kind: first.arm.kind, control: control.variant, arms: ordered.map((a) => ({ variant: a.variant, stats: a.arm })) };
+    const directions = new Set(list.map((a) => text(a.row, 'higher_is_better').toLowerCase()).filter((v) => v !== ''));
+    if (directions.size > 1) throw new SummaryInputError(`${first.row.where}: column higher_is_better: metric '${name}' has different values in different rows`);
+    const direction = [...directions][0];
+    if (direction !== undefined && !['true', 'false'].includes(direction)) throw new SummaryInputError(`${first.row.where}: column higher_is_better: expected true or false, got "${direction}"`);
+    return {
+      name,
+      kind: first.arm.kind,
+      control: control.variant,
+      arms: ordered.map((a) => ({ variant: a.variant, stats: a.arm })),
+      fileOrder: list.map((a) => a.variant),
+      ...(direction === undefined ? {} : { higherIsBetter: direction === 'true' }),
+      ...(number(first.row, 'quantile') !== undefined ? { quantile: true } : {}),
+    };
   });
 }
 
@@ -125,6 +143,7 @@ function rowToArm(row: RawRow): ArmSufficientStats {
   const n = need(row, 'units', 'every arm needs its number of units');
   if (n < 0) throw new SummaryInputError(`${row.where}: column units: negative (${n})`);
   if (!Number.isInteger(n)) throw new SummaryInputError(`${row.where}: column units: not a whole number (${n})`);
+  if (number(row, 'quantile') !== undefined) return quantileArm(row, n);
   const conversions = number(row, 'conversions');
   const hasDenominator = number(row, 'denominator_sum') !== undefined;
   let arm: ArmSufficientStats;
@@ -147,6 +166,18 @@ function rowToArm(row: RawRow): ArmSufficientStats {
   }
   if (number(row, 'covariate_sum') !== undefined) addCovariate(row, arm);
   return arm;
+}
+
+function quantileArm(row: RawRow, n: number): ArmSufficientStats {
+  const why = 'a quantile metric needs quantile, quantile_lower and quantile_upper (the order statistics of its 95% interval)';
+  for (const c of ['conversions', 'sum', 'covariate_sum'] as const) {
+    if (number(row, c) !== undefined) throw new SummaryInputError(`${row.where}: column ${c}: a quantile row takes quantile, quantile_lower and quantile_upper only`);
+  }
+  const estimate = need(row, 'quantile', why);
+  const lower = need(row, 'quantile_lower', why);
+  const upper = need(row, 'quantile_upper', why);
+  if (!(lower <= estimate && estimate <= upper)) throw new SummaryInputError(`${row.where}: column quantile: expected quantile_lower <= quantile <= quantile_upper, got ${lower}, ${estimate}, ${upper}`);
+  return quantileArmStats({ n, estimate, lower, upper });
 }
 
 function addCovariate(row: RawRow, arm: ArmSufficientStats): void {
