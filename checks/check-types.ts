@@ -11,6 +11,17 @@ export interface CheckInputs {
   /** Units whose only variant is not declared in the spec. */
   unknownVariantUnits: number;
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number }[];
+  /** The assignment audit (step assignment); null or absent when the spec declares no assignment scheme. */
+  assignment?: AssignmentAudit | null;
+}
+
+export interface AssignmentAudit {
+  scheme: string;
+  /** Exposed units seen in exactly one variant, whose variant was recomputed. */
+  auditedUnits: number;
+  mismatchedUnits: number;
+  /** Units per (logged, expected) pair where the two differ. */
+  mismatches: { logged: string; expected: string; units: number }[];
 }
 
 export interface CheckOutcome {

@@ -1,3 +1,4 @@
+import assignmentMismatch from './assignment-mismatch.js';
 import type { CheckDefinition } from './check-types.js';
 import dataStale from './data-stale.js';
 import insufficientSamples from './insufficient-samples.js';
@@ -12,6 +13,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   multipleExposure,
   insufficientSamples,
   largeSplit,
+  assignmentMismatch,
 ] as unknown as readonly CheckDefinition[];
 
-export type { CheckDefinition, CheckInputs, CheckOutcome, Severity } from './check-types.js';
+export type { AssignmentAudit, CheckDefinition, CheckInputs, CheckOutcome, Severity } from './check-types.js';

@@ -6,7 +6,9 @@ export const STEPS = [
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
   { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
 ] as const;
-export type StepName = (typeof STEPS)[number]['name'];
+/** Compiled only for specs that declare `assignment:`: the in-warehouse assignment audit. */
+export const ASSIGNMENT_STEP = { name: 'assignment', file: '05_assignment.sql', template: 'assignment' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

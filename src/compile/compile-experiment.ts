@@ -2,7 +2,8 @@ import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { minIso } from '../util/instants.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, STEPS, type StepName } from './artifacts.js';
+import { assignmentContext } from './assignment-context.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -92,10 +93,11 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     unitColumns: plan.columns,
     caps: plan.caps,
     aggregates: plan.aggregates,
+    assignment: assignmentContext(exp),
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : [])].map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
   return {
     experimentId: exp.id,
     asOf,

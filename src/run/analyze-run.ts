@@ -3,6 +3,7 @@ import type { CompiledExperiment } from '../compile/compile-experiment.js';
 import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
+import { assignmentAudit } from './assignment-audit.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -57,6 +58,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     multipleVariantUnits,
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
     sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
+    assignment: assignmentAudit(exp, sorted.assignment),
   };
   const checks: CheckResult[] = CHECKS.map((c) => {
     const { severity, ...settings } = exp.checks[c.id];

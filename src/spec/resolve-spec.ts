@@ -1,4 +1,5 @@
 import { CHECKS } from '../../checks/index.js';
+import { resolveAssignment, resolveLifecycle } from './assignment-schemas.js';
 import { fieldPath, unknownName, type Diagnostic } from './diagnostics.js';
 import { durationSeconds, isoUtc } from './duration.js';
 import type { LoadedMetric, Located, Models } from './load-models.js';
@@ -170,6 +171,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       alpha: spec.alpha,
       checks,
       decision: { minRelativeLift: spec.decision.min_relative_lift, whenInconclusive: spec.decision.when_inconclusive },
+      assignment: resolveAssignment(spec.assignment, spec.exposure.experiment_key, spec.variants),
+      lifecycle: resolveLifecycle(spec.lifecycle, spec.analysis.schedule),
       specFile: file.file,
       specText: file.text,
       modelFiles: [...usedModelFiles].sort(),

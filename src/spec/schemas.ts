@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHECKS } from '../../checks/index.js';
+import { AssignmentSchema, LifecycleSchema } from './assignment-schemas.js';
 
 export const Severity = z.enum(['error', 'warn', 'off']);
 
@@ -171,6 +172,8 @@ export const SpecSchema = z
       })
       .strict(),
     dimensions: z.array(ColumnName).default([]),
+    assignment: AssignmentSchema.optional(),
+    lifecycle: LifecycleSchema.optional(),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z

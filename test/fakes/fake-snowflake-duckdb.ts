@@ -38,6 +38,8 @@ export const TRANSLATION_REPAIRS = [
   { name: "DATEADD('second', negative, …)", from: /INTERVAL (-\d+) SECOND/g, to: 'INTERVAL ($1) SECOND' },
   // polyglot leaves Snowflake's BITXOR_AGG, which DuckDB calls BIT_XOR.
   { name: 'BITXOR_AGG', from: /\bBITXOR_AGG\(/gi, to: 'BIT_XOR(' },
+  // polyglot leaves TO_NUMBER with a hex format model (the assignment_shard partial), which DuckDB lacks.
+  { name: "TO_NUMBER(…, 'XXXXXXXX')", from: /\bTO_NUMBER\((LEFT\(MD5\([^()]*\), 8\)), 'XXXXXXXX'\)/gi, to: "CAST(('0x' || $1) AS UBIGINT)" },
 ] as const;
 
 export function rawTranslation(sql: string): string[] {
