@@ -13,6 +13,18 @@ export interface CheckInputs {
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number }[];
   /** The assignment audit (step assignment); null or absent when the spec declares no assignment scheme. */
   assignment?: AssignmentAudit | null;
+  /** The exposure_quality step; null or absent when not measured. */
+  exposureQuality?: ExposureQuality | null;
+}
+
+export interface ExposureQuality {
+  /** Exposure-source rows in the window, and those without an experiment key. */
+  exposureRows: number;
+  missingKeyRows: number;
+  /** Analysed units matching a model filter marked bot or internal that the spec does not exclude. */
+  markedUnits: number;
+  analysedUnits: number;
+  markedFilters: string[];
 }
 
 export interface AssignmentAudit {

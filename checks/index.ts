@@ -1,8 +1,10 @@
 import assignmentMismatch from './assignment-mismatch.js';
 import type { CheckDefinition } from './check-types.js';
 import dataStale from './data-stale.js';
+import exposureMissingKey from './exposure-missing-key.js';
 import insufficientSamples from './insufficient-samples.js';
 import largeSplit from './large-split.js';
+import markedTraffic from './marked-traffic.js';
 import multipleExposure from './multiple-exposure.js';
 import sampleRatioMismatch from './sample-ratio-mismatch.js';
 
@@ -14,6 +16,8 @@ export const CHECKS: readonly CheckDefinition[] = [
   insufficientSamples,
   largeSplit,
   assignmentMismatch,
+  exposureMissingKey,
+  markedTraffic,
 ] as unknown as readonly CheckDefinition[];
 
-export type { AssignmentAudit, CheckDefinition, CheckInputs, CheckOutcome, Severity } from './check-types.js';
+export type { AssignmentAudit, ExposureQuality, CheckDefinition, CheckInputs, CheckOutcome, Severity } from './check-types.js';

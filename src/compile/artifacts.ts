@@ -5,9 +5,10 @@ export const STEPS = [
   { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
   { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
+  { name: 'exposure_quality', file: '05_exposure_quality.sql', template: 'exposure_quality' },
 ] as const;
 /** Compiled only for specs that declare `assignment:`: the in-warehouse assignment audit. */
-export const ASSIGNMENT_STEP = { name: 'assignment', file: '05_assignment.sql', template: 'assignment' } as const;
+export const ASSIGNMENT_STEP = { name: 'assignment', file: '06_assignment.sql', template: 'assignment' } as const;
 export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name;
 
 export const COMPILED_DIR = 'compiled';

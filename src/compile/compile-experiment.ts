@@ -94,6 +94,13 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     caps: plan.caps,
     aggregates: plan.aggregates,
     assignment: assignmentContext(exp),
+    markedTraffic: (exp.markedTraffic ?? []).map((x) => ({
+      name: x.name,
+      table: x.source.table,
+      unitColumn: x.source.unitColumn,
+      timestamp: x.source.timestamp,
+      where: expressionSql(x.where, 'f', dialect),
+    })),
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 

@@ -4,6 +4,7 @@ import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
 import { assignmentAudit } from './assignment-audit.js';
+import { exposureQuality } from './exposure-quality.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -59,6 +60,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
     sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
     assignment: assignmentAudit(exp, sorted.assignment),
+    exposureQuality: exposureQuality(exp, sorted.exposure_quality),
   };
   const checks: CheckResult[] = CHECKS.map((c) => {
     const { severity, ...settings } = exp.checks[c.id];

@@ -92,6 +92,7 @@ export const FilterSchema = z
     description: z.string().optional(),
     source: Name,
     where: z.string().min(1).describe('boolean expression; units with any matching row in the window are excluded'),
+    traffic: z.enum(['bot', 'internal']).optional().describe('marks the matching units as bot or internal traffic: the marked_traffic check flags them in specs that do not exclude this filter'),
   })
   .strict();
 

@@ -99,6 +99,8 @@ export interface ResolvedExperiment {
   decision: { minRelativeLift: number; whenInconclusive: 'iterate' | 'stop' };
   /** Spec `assignment:`: the declared bucketing scheme, audited by the assignment_mismatch check. Absent or null: none declared. */
   assignment?: ResolvedAssignment | null;
+  /** Model filters marked `traffic: bot | internal` that the spec does not exclude. */
+  markedTraffic?: (ResolvedExclusion & { traffic: 'bot' | 'internal' })[];
   /** Spec `lifecycle:`: limits of the lifecycle signals in `run --json`. */
   lifecycle?: ResolvedLifecycle;
   /** Project-relative path of the spec file and its exact text (snapshotted into reports). */
