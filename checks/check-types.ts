@@ -25,6 +25,9 @@ export interface ExposureQuality {
   markedUnits: number;
   analysedUnits: number;
   markedFilters: string[];
+  /** Rows of metric sources tagged with this experiment's key, and those before the unit's first exposure (or of never-exposed units). */
+  taggedEvents: number;
+  earlyEvents: number;
 }
 
 export interface AssignmentAudit {

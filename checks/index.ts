@@ -1,6 +1,7 @@
 import assignmentMismatch from './assignment-mismatch.js';
 import type { CheckDefinition } from './check-types.js';
 import dataStale from './data-stale.js';
+import eventsBeforeExposure from './events-before-exposure.js';
 import exposureMissingKey from './exposure-missing-key.js';
 import insufficientSamples from './insufficient-samples.js';
 import largeSplit from './large-split.js';
@@ -17,6 +18,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   largeSplit,
   assignmentMismatch,
   exposureMissingKey,
+  eventsBeforeExposure,
   markedTraffic,
 ] as unknown as readonly CheckDefinition[];
 

@@ -94,6 +94,11 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     caps: plan.caps,
     aggregates: plan.aggregates,
     assignment: assignmentContext(exp),
+    // Metric sources whose rows carry an experiment key: their rows tagged with this experiment are checked against first exposure.
+    taggedSources: [...sourceList.values()]
+      .filter((s) => s.name !== exp.exposure.source.name && s.experimentKeyColumn !== null)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({ name: s.name, table: s.table, unitColumn: s.unitColumn, timestamp: s.timestamp, experimentKeyColumn: s.experimentKeyColumn })),
     markedTraffic: (exp.markedTraffic ?? []).map((x) => ({
       name: x.name,
       table: x.source.table,

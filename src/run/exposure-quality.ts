@@ -12,6 +12,8 @@ export function exposureQuality(exp: ResolvedExperiment, rows: Row[] | undefined
     missingKeyRows: n('missing_key_rows'),
     markedUnits: n('marked_units'),
     analysedUnits: n('analysed_units'),
+    taggedEvents: n('tagged_events'),
+    earlyEvents: n('early_events'),
     markedFilters: (exp.markedTraffic ?? []).map((x) => `${x.name} (${x.traffic})`),
   };
 }

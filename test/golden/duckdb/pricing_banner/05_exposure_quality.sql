@@ -1,6 +1,7 @@
 -- exptrack experiment pricing_banner, step exposure_quality, as of 2026-11-01T00:00:00.000Z
--- Instrumentation checks: exposure rows in the window without an experiment key, and analysed units that
--- a model filter marks as bot or internal traffic which this spec does not exclude.
+-- Instrumentation checks: exposure rows in the window without an experiment key; analysed units that a
+-- model filter marks as bot or internal traffic which this spec does not exclude; and events tagged with
+-- this experiment's key (metric sources with an experiment_key column) before the unit's first exposure.
 WITH
 exposure_rows AS (
   SELECT
@@ -55,6 +56,9 @@ key_rows AS (
 marked AS (
   SELECT 0 AS marked_units
 ),
+early AS (
+  SELECT 0 AS tagged_events, 0 AS early_events
+),
 analysed AS (
   SELECT COUNT(*) AS analysed_units
   FROM exposures
@@ -63,7 +67,10 @@ SELECT
   k.exposure_rows,
   k.missing_key_rows,
   m.marked_units,
-  a.analysed_units
+  a.analysed_units,
+  ev.tagged_events,
+  ev.early_events
 FROM key_rows AS k
 CROSS JOIN marked AS m
 CROSS JOIN analysed AS a
+CROSS JOIN early AS ev
