@@ -22,6 +22,32 @@ export interface CheckInputs {
   paired?: { metric: string; variant: string; higherIsBetter: boolean; n: number; difference: EffectEstimate }[];
   /** Metrics measured before exposure (CUPED): each arm's pre-period statistics, control first. */
   prePeriod?: { metric: string; arms: { variant: string; stats: ArmSufficientStats }[] }[];
+  /** The assignment audit (step assignment); null or absent when the spec declares no assignment scheme. */
+  assignment?: AssignmentAudit | null;
+  /** The exposure_quality step; null or absent when not measured. */
+  exposureQuality?: ExposureQuality | null;
+}
+
+export interface ExposureQuality {
+  /** Exposure-source rows in the window, and those without an experiment key. */
+  exposureRows: number;
+  missingKeyRows: number;
+  /** Analysed units matching a model filter marked bot or internal that the spec does not exclude. */
+  markedUnits: number;
+  analysedUnits: number;
+  markedFilters: string[];
+  /** Rows of metric sources tagged with this experiment's key, and those before the unit's first exposure (or of never-exposed units). */
+  taggedEvents: number;
+  earlyEvents: number;
+}
+
+export interface AssignmentAudit {
+  scheme: string;
+  /** Exposed units seen in exactly one variant, whose variant was recomputed. */
+  auditedUnits: number;
+  mismatchedUnits: number;
+  /** Units per (logged, expected) pair where the two differ. */
+  mismatches: { logged: string; expected: string; units: number }[];
 }
 
 export interface CheckOutcome {

@@ -129,6 +129,15 @@ program
   .action(async (spec: string | undefined, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
 
 program
+  .command('instrument')
+  .description('Print the DDL of the tables a spec reads, a JSON Schema of its tracking events and the tracking rules. Never connects.')
+  .argument('<spec>', 'spec id or path')
+  .option('--type <warehouse>', 'duckdb | postgres | bigquery | snowflake (default: the target\'s type)')
+  .option('--only <part>', 'print only ddl, schema or rules')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .action(async (spec: string, opts) => exitWith(await (await import('./commands/instrument-command.js')).instrumentCommand(spec, opts)));
+
+program
   .command('schema')
   .description('Write the JSON Schemas of specs and models (specs/spec.schema.json, models/models.schema.json).')
   .addOption(projectDir)

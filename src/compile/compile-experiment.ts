@@ -4,7 +4,8 @@ import { ValidationError } from '../spec/diagnostics.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { RANKS_STEP, STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, RANKS_STEP, STEPS, type StepName } from './artifacts.js';
+import { assignmentContext } from './assignment-context.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -124,12 +125,26 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     unitColumns: plan.columns,
     caps: plan.caps,
     aggregates: plan.aggregates,
+    assignment: assignmentContext(exp),
+    // Metric sources whose rows carry an experiment key: their rows tagged with this experiment are checked against first exposure.
+    taggedSources: [...sourceList.values()]
+      .filter((s) => s.name !== exp.exposure.source.name && s.experimentKeyColumn !== null)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({ name: s.name, table: s.table, unitColumn: s.unitColumn, timestamp: s.timestamp, experimentKeyColumn: s.experimentKeyColumn })),
+    markedTraffic: (exp.markedTraffic ?? []).map((x) => ({
+      name: x.name,
+      table: x.source.table,
+      unitColumn: x.source.unitColumn,
+      timestamp: x.source.timestamp,
+      where: expressionSql(x.where, 'f', dialect),
+    })),
     // Attribute tables have no event time, so no latency to check.
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const stepContext = (s: (typeof STEPS)[number] | typeof RANKS_STEP) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = [...STEPS, ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s: (typeof STEPS)[number] | typeof RANKS_STEP) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP;
+  const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);

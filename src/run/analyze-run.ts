@@ -8,6 +8,8 @@ import { banditAdvice } from './bandit-advice.js';
 import { factorialResults } from './factorial-results.js';
 import { holdoutSummary } from './holdout-summary.js';
 import { addRankTests } from './rank-tests.js';
+import { assignmentAudit } from './assignment-audit.js';
+import { exposureQuality } from './exposure-quality.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
@@ -79,6 +81,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
     sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount, neededUntil: compiled.dataNeededUntil?.[name] })),
     end: exp.end,
+    assignment: assignmentAudit(exp, sorted.assignment),
+    exposureQuality: exposureQuality(exp, sorted.exposure_quality),
     ...metricCheckInputs(exp, metrics),
   };
   const checks: CheckResult[] = CHECKS.map((c) => {

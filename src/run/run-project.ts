@@ -10,6 +10,7 @@ import { newRunId } from '../report/write-package.js';
 import { checkReportsWritable } from '../report/reports-writable.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
+import { lifecycleSignals, type LifecycleSignal } from '../lifecycle/lifecycle-signals.js';
 import { analyze } from './analyze-run.js';
 import { explainWarehouseError } from './explain-warehouse-error.js';
 import { checkExperimentSources } from '../catalogue/check-project.js';
@@ -37,6 +38,8 @@ export interface ExperimentRunSummary {
   rowsTransferred: number;
   /** Sum of the dry-run estimates of its queries, when the warehouse gives them (BigQuery). */
   bytesEstimated?: number;
+  /** Lifecycle signals for orchestrators (src/lifecycle): started, result, insufficient samples, large split, stalled. */
+  lifecycle: LifecycleSignal[];
 }
 
 export interface RunSummary {
@@ -123,6 +126,7 @@ export async function runProject(opts: {
         failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),
         rowsTransferred: Object.values(data).reduce((a, r) => a + r.length, 0),
         ...(bytesEstimated !== undefined ? { bytesEstimated } : {}),
+        lifecycle: lifecycleSignals({ results, chainSequence: sequence, stallAfterSeconds: exp.lifecycle?.stallAfterSeconds ?? null }),
       });
     }
   } finally {

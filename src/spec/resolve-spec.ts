@@ -1,4 +1,5 @@
 import { CHECKS } from '../../checks/index.js';
+import { resolveAssignment, resolveLifecycle } from './assignment-schemas.js';
 import { fieldPath, unknownName, type Diagnostic } from './diagnostics.js';
 import { durationSeconds, isoUtc } from './duration.js';
 import type { LoadedMetric, Located, Models } from './load-models.js';
@@ -97,6 +98,15 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       return src ? [{ name, mode, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
     }),
   );
+
+  // Bot or internal traffic the models mark and the spec does not exclude (the marked_traffic check).
+  const markedTraffic = [...models.filters.values()].flatMap((f) => {
+    const src = models.sources.get(f.value.source);
+    if (!f.value.traffic || spec.audience?.exclude.includes(f.name) || !src || !(spec.unit in src.value.units)) return [];
+    usedModelFiles.add(f.file.file);
+    usedModelFiles.add(src.file.file);
+    return [{ name: f.name, source: resolveSource(src, spec.unit), where: f.whereExpr, traffic: f.value.traffic }];
+  });
 
   // Metrics by role; a metric plays one role.
   const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null; absHarm?: number }[] = [
@@ -200,6 +210,9 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       alpha: spec.alpha,
       checks,
       decision: { minRelativeLift: spec.decision.min_relative_lift, whenInconclusive: spec.decision.when_inconclusive },
+      assignment: resolveAssignment(spec.assignment, spec.exposure.experiment_key, spec.variants),
+      lifecycle: resolveLifecycle(spec.lifecycle, spec.analysis.schedule),
+      markedTraffic,
       specFile: file.file,
       specText: file.text,
       modelFiles: [...usedModelFiles].sort(),

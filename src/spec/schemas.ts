@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHECKS } from '../../checks/index.js';
 import { durationWithinBound, isCalendarValid, MAX_DURATION_SECONDS, MIN_VARIANT_WEIGHT } from './input-bounds.js';
+import { AssignmentSchema, LifecycleSchema } from './assignment-schemas.js';
 
 export const Severity = z.enum(['error', 'warn', 'off']);
 
@@ -94,6 +95,7 @@ export const FilterSchema = z
     description: z.string().optional(),
     source: Name,
     where: z.string().min(1).describe('boolean expression; units with any matching row in the window are excluded'),
+    traffic: z.enum(['bot', 'internal']).optional().describe('marks the matching units as bot or internal traffic: the marked_traffic check flags them in specs that do not exclude this filter'),
   })
   .strict();
 
@@ -208,6 +210,8 @@ export const SpecSchema = z
       .strict()
       .optional()
       .describe('a long-running holdout: the control arm is a small share held back from these features; the lift is their combined effect'),
+    assignment: AssignmentSchema.optional(),
+    lifecycle: LifecycleSchema.optional(),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z

@@ -1,4 +1,5 @@
 import type { Expr } from '../expr/index.js';
+import type { ResolvedAssignment, ResolvedLifecycle } from './assignment-schemas.js';
 
 /** What compile sees: every name resolved, every default applied, no YAML left. */
 
@@ -121,6 +122,12 @@ export interface ResolvedExperiment {
   /** Per check id: its settings with defaults applied, plus severity. */
   checks: Record<string, Record<string, unknown> & { severity: 'error' | 'warn' | 'off' }>;
   decision: { minRelativeLift: number; whenInconclusive: 'iterate' | 'stop' };
+  /** Spec `assignment:`: the declared bucketing scheme, audited by the assignment_mismatch check. Absent or null: none declared. */
+  assignment?: ResolvedAssignment | null;
+  /** Model filters marked `traffic: bot | internal` that the spec does not exclude. */
+  markedTraffic?: (ResolvedExclusion & { traffic: 'bot' | 'internal' })[];
+  /** Spec `lifecycle:`: limits of the lifecycle signals in `run --json`. */
+  lifecycle?: ResolvedLifecycle;
   /** Project-relative path of the spec file and its exact text (snapshotted into reports). */
   specFile: string;
   specText: string;

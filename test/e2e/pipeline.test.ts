@@ -25,8 +25,8 @@ beforeAll(async () => {
 const primary = (id: string) => results.get(id)!.metrics.find((m) => m.role === 'primary')!;
 
 describe('demo run on DuckDB', () => {
-  it('writes one package per demo spec and exits 1 because two specs fail error checks', () => {
-    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']);
+  it('writes one package per demo spec and exits 1 because three specs fail error checks', () => {
+    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
     expect(summary.exitCode).toBe(1);
   });
 

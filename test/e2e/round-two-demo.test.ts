@@ -100,7 +100,7 @@ describe('Mann-Whitney on the demo warehouse (checkout_redesign data, revenue_pe
     const mw = r.metrics.find((m) => m.name === 'revenue_per_user')!.mannWhitney!;
     expect(mw.map((x) => x.variant)).toEqual(['one_page']);
     // The per-unit values from the same compiled CTEs, ranked here instead of in the warehouse.
-    const sql = readFileSync(join(rankDir, 'sql', '05_ranks.sql'), 'utf8');
+    const sql = readFileSync(join(rankDir, 'sql', '08_ranks.sql'), 'utf8');
     const perUnit = `${sql.slice(0, sql.indexOf('rank_input AS ('))}last AS (SELECT 1 AS x)\nSELECT variant, CAST("m_2_y" AS DOUBLE) AS v FROM analysed_values WHERE variant IN ('control', 'one_page')`;
     const db = await DuckDBInstance.create(join(rankProject, 'target', 'demo.duckdb'), { access_mode: 'READ_ONLY' });
     const con = await db.connect();

@@ -65,8 +65,9 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
     queries = (await compileDemo(PLACEHOLDER_SNOWFLAKE_CONFIG)).queries;
   });
 
-  it('compiles all four demo specs, every step, in Snowflake spelling', () => {
-    expect(queries).toHaveLength(4 * STEPS.length);
+  it('compiles all five demo specs, every step, in Snowflake spelling', () => {
+    // recommendation_carousel declares its assignment scheme, so it has the assignment step too.
+    expect(queries).toHaveLength(5 * STEPS.length + 1);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
