@@ -8,7 +8,7 @@ export interface InstrumentTable {
   source: string;
   table: string;
   role: string;
-  timestamp: string;
+  timestamp: string | null;
   columns: { name: string; type: ColumnType; required: boolean }[];
   /** Clustering (BigQuery, Snowflake) after the day partition: what every scan filters or joins on. */
   cluster: string[];
@@ -45,14 +45,16 @@ export function instrumentTables(exp: ResolvedExperiment): InstrumentTable[] {
     add(s.unitColumn, 'string', true);
     if (s.experimentKeyColumn) add(s.experimentKeyColumn, 'string', true);
     if (s.variantColumn) add(s.variantColumn, 'string', true);
-    add(s.timestamp, 'timestamp', true);
+    // Attribute tables (no event time) get no timestamp column.
+    if (s.timestamp !== null) add(s.timestamp, 'timestamp', true);
     if (s.loadedAt) add(s.loadedAt, 'timestamp', false);
     for (const [name, type] of Object.entries(s.columns)) add(name, type, false);
     const isExposure = s.experimentKeyColumn !== null;
     const cluster = isExposure ? [s.experimentKeyColumn!, s.unitColumn] : [s.unitColumn];
+    const cols = (...c: (string | null)[]) => c.filter((x): x is string => x !== null);
     const indexes = isExposure
-      ? [{ name: indexName(s.table, 'key_ts_idx'), columns: [s.experimentKeyColumn!, s.timestamp] }, { name: indexName(s.table, 'unit_ts_idx'), columns: [s.unitColumn, s.timestamp] }]
-      : [{ name: indexName(s.table, 'ts_idx'), columns: [s.timestamp] }, { name: indexName(s.table, 'unit_ts_idx'), columns: [s.unitColumn, s.timestamp] }];
+      ? [{ name: indexName(s.table, 'key_ts_idx'), columns: cols(s.experimentKeyColumn!, s.timestamp) }, { name: indexName(s.table, 'unit_ts_idx'), columns: cols(s.unitColumn, s.timestamp) }]
+      : [{ name: indexName(s.table, 'ts_idx'), columns: cols(s.timestamp) }, { name: indexName(s.table, 'unit_ts_idx'), columns: cols(s.unitColumn, s.timestamp) }];
     return { source: s.name, table: s.table, role: roles.join(', '), timestamp: s.timestamp, columns: [...columns.values()], cluster, indexes };
   });
 }

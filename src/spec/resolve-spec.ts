@@ -105,7 +105,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
     if (!f.value.traffic || spec.audience?.exclude.includes(f.name) || !src || !(spec.unit in src.value.units)) return [];
     usedModelFiles.add(f.file.file);
     usedModelFiles.add(src.file.file);
-    return [{ name: f.name, source: resolveSource(src, spec.unit), where: f.whereExpr, traffic: f.value.traffic }];
+    return [{ name: f.name, source: resolveSource(src, spec.unit), where: f.whereExpr, mode: 'exclude' as const, traffic: f.value.traffic }];
   });
 
   // Metrics by role; a metric plays one role.

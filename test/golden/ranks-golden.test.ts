@@ -18,7 +18,7 @@ describe.each(warehouseNames())('golden ranks SQL for %s', (warehouse) => {
       .replace('id: checkout_redesign', 'id: checkout_rank')
       .replace('alpha: 0.05', 'alpha: 0.05\nanalysis: { mann_whitney: [revenue_per_user, page_views] }');
     writeFileSync(join(project, 'specs', 'checkout_rank.yaml'), spec);
-    const ranks = compiledQueries(compileDemoFor(warehouse, project)).filter((q) => q.file === '05_ranks.sql');
+    const ranks = compiledQueries(compileDemoFor(warehouse, project)).filter((q) => q.file === '08_ranks.sql');
     expect(ranks.map((q) => q.experiment)).toEqual(['checkout_rank']);
     const path = join(DIR, warehouse, ranks[0].key);
     if (UPDATE) {

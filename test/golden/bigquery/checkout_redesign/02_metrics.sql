@@ -33,8 +33,8 @@ all_units AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_1`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_1`,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_2`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_2`
+    MIN_BY(`r`.`dim_1`, IF(`r`.`dim_1` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_1`,
+    MIN_BY(`r`.`dim_2`, IF(`r`.`dim_2` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_2`
   FROM exposure_rows AS r
   GROUP BY unit_id
 ),
@@ -63,11 +63,11 @@ exposures AS (
     e.unit_id,
     MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_y`,
     MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_y`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_3_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_x`,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_3_y`,
     SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_3_d`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_3_x`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_3_x`,
     SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_3_e`,
     SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_4_y`,
     SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_4_x`,
@@ -126,29 +126,37 @@ caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_y` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_y_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_x` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_x_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_3_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_3_y` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_3_y_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_3_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_3_x` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_3_x_cap`
 ),
 caps AS (
   -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
   SELECT
-    CAST(`r`.`m_2_y_cap` AS NUMERIC) AS `m_2_y_cap`,
-    CAST(`r`.`m_2_x_cap` AS NUMERIC) AS `m_2_x_cap`,
-    CAST(`r`.`m_3_y_cap` AS NUMERIC) AS `m_3_y_cap`,
-    CAST(`r`.`m_3_x_cap` AS NUMERIC) AS `m_3_x_cap`
+    ROUND(CAST(`r`.`m_2_y_cap` AS NUMERIC), 6) AS `m_2_y_cap`,
+    ROUND(CAST(`r`.`m_2_x_cap` AS NUMERIC), 6) AS `m_2_x_cap`,
+    ROUND(CAST(`r`.`m_3_y_cap` AS NUMERIC), 6) AS `m_3_y_cap`,
+    ROUND(CAST(`r`.`m_3_x_cap` AS NUMERIC), 6) AS `m_3_x_cap`
   FROM caps_raw AS r
 ),
 analysed_values AS (
