@@ -12,7 +12,7 @@ function proportion(name: string, role: MetricResult['role'], control: [number, 
   const arm = (n: number, x: number) => ({ kind: 'proportion' as const, n, y: { sum: x, sumSquares: x } });
   const c = compareTreatment(arm(...control), arm(...treatment), { alpha: 0.05 });
   return {
-    name, description: '', kind: 'proportion', role, higherIsBetter: true,
+    name, label: name, description: '', kind: 'proportion', role, higherIsBetter: true,
     maxRelativeHarm: harm.rel, maxAbsoluteHarm: harm.abs,
     method: { test: 'welch-t', sides: 'two-sided', sequential: null, cuped: null, capping: null, prior: null, correction: 'none' },
     caps: {}, arms: [],
