@@ -47,7 +47,7 @@ export function rowsToMetrics(file: string, rawHeader: string[], rawRows: RawRow
       throw new SummaryInputError(`${file}:1: missing column ${required} (header has: ${rawHeader.join(', ')})${missingColumnHint(required, mapping.ignored)}`);
     }
   }
-  if (!header.some((h) => h === 'conversions' || h === 'sum')) throw new SummaryInputError(`${file}:1: needs a conversions column or sum and sum_squares columns${missingColumnHint('conversions', mapping.ignored) || missingColumnHint('sum', mapping.ignored)}`);
+  if (!header.some((h) => h === 'conversions' || h === 'sum' || h === 'quantile')) throw new SummaryInputError(`${file}:1: needs a conversions column, sum and sum_squares columns, or quantile, quantile_lower and quantile_upper columns${missingColumnHint('conversions', mapping.ignored) || missingColumnHint('sum', mapping.ignored)}`);
   if (rows.length === 0) throw new SummaryInputError(`${file}: no arms (the file has a header but no rows)`);
 
   const byMetric = new Map<string, Array<{ row: RawRow; variant: string; arm: ArmSufficientStats; isControl: boolean }>>();

@@ -113,6 +113,6 @@ describe('exptrack on a BigQuery target (fake server)', () => {
     expect(new Set(jobs.map((j) => `${j.labels.exptrack_experiment}/${j.labels.exptrack_step}/${j.labels.team}`))).toEqual(
       new Set(specs.flatMap((s) => STEPS.map((st) => `${s}/${st.name}/growth`))),
     );
-    expect(bq.stderr).toMatch(/\[2\/5\] metrics \.\.\. \d+ rows, \d+ ms, [\d.]+ (KiB|MiB) scanned \(dry-run estimate\)/);
+    expect(bq.stderr).toMatch(/\[2\/6\] metrics \.\.\. \d+ rows, \d+ ms, [\d.]+ (KiB|MiB) scanned \(dry-run estimate\)/);
   }, 240_000);
 });

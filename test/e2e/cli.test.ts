@@ -98,9 +98,9 @@ describe('exptrack CLI', () => {
     expect(summary.exitCode).toBe(1);
     expect(summary.experiments).toHaveLength(5);
     expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
-    expect(r.stderr).toContain('checkout_redesign: [1/5] exposures');
-    expect(r.stderr).toContain('[3/5] sources');
-    expect(r.stderr).toContain('[4/5] fingerprints');
+    expect(r.stderr).toContain('checkout_redesign: [1/6] exposures');
+    expect(r.stderr).toContain('[3/6] sources');
+    expect(r.stderr).toContain('[4/6] fingerprints');
   });
 
   it('exits 0 when the selected experiments pass their error checks, and verify accepts the package', async () => {

@@ -72,7 +72,7 @@ function tableRows(report: string, header: string): string[] {
 
 describe('paired metrics (defect 1)', () => {
   it('fills the Metrics table with the comparison between arms', () => {
-    const rows = tableRows(reports.get('paired_check')!, '| Metric | Role | Variant |');
+    const rows = tableRows(reports.get('paired_check')!, '| Metric | Id | Role | Variant |');
     expect(rows.some((r) => r.includes('amount_vs_replay') && r.includes('`one_page`'))).toBe(true);
     const m = results.get('paired_check')!.metrics[0];
     expect(m.comparisons.map((c) => c.variant)).toEqual(['one_page']);
