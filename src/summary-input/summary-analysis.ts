@@ -137,11 +137,6 @@ function isHigherBetter(m: SummaryMetric, inverse: AnalyzeOptions['inverse'], al
   return m.higherIsBetter ?? true;
 }
 
-/** Lower is better: winning means a negative lift, and the two expected losses trade places. */
-function inverted(b: BayesianEstimate): BayesianEstimate {
-  return b.ok ? { ...b, chanceToWin: 1 - b.chanceToWin, risk: [b.risk[1], b.risk[0]] } : b;
-}
-
 function checkQuantileOption(metrics: SummaryMetric[], level: number | null): void {
   const q = metrics.filter((m) => m.quantile);
   if (q.length && level === null) throw new SummaryInputError(`metric '${q[0].name}' has quantile rows: give the quantile level with --quantile (e.g. 0.9)`);
