@@ -29,7 +29,12 @@ export interface Proposal {
   skipped: { table: string; why: string }[];
 }
 
-const UNIT_NAMES = ['user_id', 'unit_id', 'anonymous_id', 'visitor_id', 'customer_id', 'account_id', 'device_id', 'member_id', 'client_id', 'person_id'];
+const UNIT_NAMES = ['user_id', 'unit_id', 'anonymous_id', 'visitor_id', 'customer_id', 'account_id', 'device_id', 'member_id', 'client_id', 'person_id', 'subject', 'subject_id', 'entity_id'];
+/**
+ * Id column names that say "whatever the unit is" (Eppo's assignment log has `subject`): the unit's
+ * own name then comes from the id column the other tables share (user_id -> unit `user`).
+ */
+const GENERIC_UNIT = /^(subject|subject_id|entity_id)$/i;
 const VARIANT = /^(variant|variant_id|variant_key|variant_name|variation|variation_id|variation_key|variation_name|arm|treatment|bucket|group_name|cohort)$/i;
 const EXPERIMENT = /^(experiment|experiment_id|experiment_key|experiment_name|exp_id|test_id|test_name|flag_key|feature_key)$/i;
 // received_at is Segment's server receive time: a load time, not when the event happened.
@@ -53,6 +58,17 @@ function unitColumnOf(t: CatalogueTable): CatalogueColumn | undefined {
   const lower = new Map(t.columns.map((c) => [c.name.toLowerCase(), c]));
   for (const n of UNIT_NAMES) if (lower.has(n)) return lower.get(n);
   return t.columns.find((c) => /_id$/i.test(c.name) && !EXPERIMENT.test(c.name) && !VARIANT.test(c.name) && !/^(event|session|message|order|row)_id$/i.test(c.name));
+}
+
+/** The specific id column most other tables have (ties: UNIT_NAMES order), if any. */
+function sharedUnitColumn(tables: CatalogueTable[]): string | undefined {
+  const count = new Map<string, number>();
+  for (const t of tables) {
+    const u = unitColumnOf(t);
+    if (u && !GENERIC_UNIT.test(u.name)) count.set(u.name.toLowerCase(), (count.get(u.name.toLowerCase()) ?? 0) + 1);
+  }
+  const rank = (n: string) => (UNIT_NAMES.includes(n) ? UNIT_NAMES.indexOf(n) : UNIT_NAMES.length);
+  return [...count.entries()].sort(([a, x], [b, y]) => y - x || rank(a) - rank(b) || a.localeCompare(b))[0]?.[0];
 }
 
 /** A name for the model: the table's own, made a valid exptrack name. */
@@ -102,7 +118,8 @@ export function proposeModels(input: Catalogue, opts: { unit?: string } = {}): P
     .filter((c) => c.unit && c.variant && c.ts)
     .sort((a, b) => Number(!!b.key) - Number(!!a.key) || Number(/expos|assign|view/i.test(b.t.name)) - Number(/expos|assign|view/i.test(a.t.name)));
   const chosen = candidates[0];
-  const unitCol = chosen?.unit?.name ?? UNIT_NAMES[0];
+  const exposureUnitCol = chosen?.unit?.name;
+  const unitCol = (exposureUnitCol && GENERIC_UNIT.test(exposureUnitCol) ? sharedUnitColumn(catalogue.tables.filter((t) => t !== chosen.t)) : undefined) ?? exposureUnitCol ?? UNIT_NAMES[0];
   const unit = opts.unit ?? (modelName(unitCol.replace(/_id$/i, '')) || 'user');
   const exposure = chosen ? source(chosen.t, ref(chosen.t), chosen.unit!, { experimentKey: chosen.key, variant: chosen.variant }) : null;
   const events: ProposedSource[] = [];
@@ -110,7 +127,7 @@ export function proposeModels(input: Catalogue, opts: { unit?: string } = {}): P
   for (const t of catalogue.tables) {
     if (chosen && t === chosen.t) continue;
     // The unit's id under its own name, or `id` in the table named after the unit (users.id).
-    const own = t.columns.find((c) => c.name.toLowerCase() === unitCol.toLowerCase());
+    const own = t.columns.find((c) => c.name.toLowerCase() === unitCol.toLowerCase() || c.name.toLowerCase() === exposureUnitCol?.toLowerCase());
     const byName = new RegExp(`^${unit}s?$`, 'i').test(t.name) ? t.columns.find((c) => c.name.toLowerCase() === 'id') : undefined;
     const u = own ?? byName;
     if (!u) {
