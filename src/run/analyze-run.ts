@@ -22,6 +22,11 @@ const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 
 const str = (c: Cell | undefined): string | null => (c === null || c === undefined ? null : String(c));
 const NULL_DIMENSION = '(null)';
 
+const neededFrom = (neededUntil: string, latestEventAt: string | null) => ({
+  neededUntil,
+  hoursBeforeNeeded: latestEventAt === null ? null : Math.max(0, (Date.parse(neededUntil) - Date.parse(latestEventAt)) / HOUR),
+});
+
 /** Sorts rows by their canonical JSON so the data digest does not depend on row order. */
 function canonicalRows(rows: Row[]): Row[] {
   return rows.map((r) => ({ row: r, key: canonicalJson(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.row);
@@ -58,6 +63,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
       rowCount: num(r.row_count),
       hoursSinceLatestEvent: latestEventAt === null ? null : (asOfMs - Date.parse(latestEventAt)) / HOUR,
       hoursSinceLatestLoad: latestLoadedAt === null ? null : (asOfMs - Date.parse(latestLoadedAt)) / HOUR,
+      // What the latency check judges: the latest event against the end of the data the analysis needs.
+      ...neededFrom(compiled.dataNeededUntil?.[String(r.source_name)] ?? compiled.asOf, latestEventAt),
     };
   });
 

@@ -39,7 +39,7 @@ export interface Results {
   };
   /** What each audience filter removed and how that overlaps with multiple exposure; absent without filters. */
   audience?: AudienceSummary;
-  sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; hoursSinceLatestEvent: number | null; hoursSinceLatestLoad: number | null }[];
+  sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; hoursSinceLatestEvent: number | null; hoursSinceLatestLoad: number | null; neededUntil?: string; hoursBeforeNeeded?: number | null }[];
   checks: CheckResult[];
   metrics: MetricResult[];
   decision: Decision;

@@ -65,8 +65,10 @@ export function checkExpression(
     }
     throw e;
   }
-  if (wantBoolean && !isBooleanExpression(expr)) {
-    out.push(file.diagnostic(path, `expected a condition (true or false), such as event_name = 'purchase'`));
+  // A column the model declares boolean is a condition by itself (`where: "is_employee"`).
+  const booleanColumn = expr.kind === 'column' && source?.columns[expr.name] === 'boolean';
+  if (wantBoolean && !isBooleanExpression(expr) && !booleanColumn) {
+    out.push(file.diagnostic(path, `expected a condition (true or false), such as event_name = 'purchase' or a column declared boolean`));
   }
   if (source) {
     const known = sourceColumns(source);

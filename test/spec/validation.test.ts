@@ -280,9 +280,15 @@ describe('expressions in models', () => {
         file: join('models', 'metrics.yaml'),
         ...locate(models['metrics.yaml'], 'amount\n', 'bad:'),
         field: 'metrics.bad.filter',
-        message: "expected a condition (true or false), such as event_name = 'purchase'",
+        message: "expected a condition (true or false), such as event_name = 'purchase' or a column declared boolean",
       },
     ]);
+  });
+
+  it('accepts a column declared boolean as a condition by itself (stranger-test stumble)', () => {
+    const filters = replaceOnce(FILTERS, 'is_employee = true', 'is_employee');
+    const [exp] = load(tempProject({ specs: { 's.yaml': `${BASE_SPEC}\naudience: { exclude: [internal_traffic] }\n` }, models: minimalModels({ 'filters.yaml': filters }) }));
+    expect(exp.exclusions[0].where).toMatchObject({ kind: 'column', name: 'is_employee' });
   });
 
   it('rejects an unknown column in an audience filter', () => {
