@@ -68,19 +68,24 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   const exposureEnd = exp.end === null ? asOf : minIso(exp.end, asOf);
   const bounds = { start: exp.start, exposureEnd, asOf };
 
-  const dimensions = exp.dimensions.map((name, i) => ({
-    name,
-    column: name,
-    alias: `dim_${i + 1}`,
-    groupingAlias: `dim_${i + 1}_grouping`,
-    topCte: `dim_${i + 1}_top`,
-    topAlias: `t${i + 1}`,
-  }));
+  const dimensions = exp.dimensions.map((name, i) => {
+    // An attribute table's column is joined on the unit (one value per unit); the others are exposure columns.
+    const attr = exp.attributeDimensions?.find((a) => a.name === name);
+    return {
+      name,
+      column: attr ? attr.column : name,
+      alias: `dim_${i + 1}`,
+      groupingAlias: `dim_${i + 1}_grouping`,
+      topCte: `dim_${i + 1}_top`,
+      topAlias: `t${i + 1}`,
+      attribute: attr ? { source: attr.source.name, table: attr.source.table, unitColumn: attr.source.unitColumn, cte: `dim_${i + 1}_attribute`, alias: `ad${i + 1}` } : null,
+    };
+  });
   const plan = planMetrics(exp, bounds, (e, alias) => expressionSql(e, alias, dialect));
 
   const sourceList = new Map<string, ResolvedSource>();
   const components = exp.metrics.flatMap((m) => (m.denominator ? [m.numerator, m.denominator] : [m.numerator]));
-  for (const s of [exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source)]) {
+  for (const s of [exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source), ...(exp.attributeDimensions ?? []).map((d) => d.source)]) {
     if (!sourceList.has(s.name)) sourceList.set(s.name, s);
   }
 
@@ -153,6 +158,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
   exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
   if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
+  for (const d of dimensions) if (d.attribute) Object.assign(sourceAliases, { [d.attribute.cte]: d.attribute.source, [d.attribute.alias]: d.attribute.source });
   return {
     experimentId: exp.id,
     asOf,

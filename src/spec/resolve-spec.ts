@@ -8,6 +8,7 @@ import type { AnalysisSettings, MetricComponent, MetricRole, ResolvedExperiment,
 import type { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 import { factorialDesign } from './factorial-design.js';
+import { resolveDimensions } from './resolve-dimensions.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
 
@@ -166,12 +167,9 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
     });
   }
 
-  // Dimensions come from the exposure source, valued at first exposure.
-  spec.dimensions.forEach((d, i) => {
-    if (exposure && !exposure.value.dimensions.includes(d)) {
-      out.push(file.diagnostic(['dimensions', i], unknownName('dimension', d, exposure.value.dimensions, `of source '${exposure.name}'`)));
-    }
-  });
+  // Dimensions: of the exposure source (valued at first exposure), or of an attribute table.
+  const dims = resolveDimensions(spec.dimensions, exposure, models.sources, spec.unit, (src) => resolveSource(src, spec.unit), (p, m) => file.diagnostic(p, m), (f) => usedModelFiles.add(f));
+  out.push(...dims.diagnostics);
 
   if (out.length || !exposure) return { diagnostics: out };
 
@@ -206,6 +204,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       exclusions,
       metrics,
       dimensions: spec.dimensions,
+      ...(dims.attributes.length ? { attributeDimensions: dims.attributes } : {}),
       analysis: analysisSettings(spec.analysis),
       alpha: spec.alpha,
       checks,

@@ -18,6 +18,11 @@ export const Name = z.string().regex(NAME, { message: `expected ${nameMsg}` });
 // portable across warehouses and keeps SQL out of names.
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 export const ColumnName = z.string().regex(COLUMN, { message: 'expected a column name of letters, digits and underscores' });
+// A spec dimension: a dimension of the exposure source, or `<attribute table>.<column>`.
+export const DimensionRef = z
+  .string()
+  .regex(/^([a-z][a-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'expected a dimension of the exposure source (country) or an attribute table\'s column (users.plan)' })
+  .describe('a dimension of the exposure source, or <attribute table source>.<column>');
 const TABLE = /^[A-Za-z_][A-Za-z0-9_$-]*(\.[A-Za-z_][A-Za-z0-9_$-]*){0,2}$/;
 export const TableName = z
   .string()
@@ -202,7 +207,7 @@ export const SpecSchema = z
         guardrails: z.array(GuardrailSchema).default([]),
       })
       .strict(),
-    dimensions: z.array(ColumnName).default([]),
+    dimensions: z.array(DimensionRef).default([]),
     holdout: z
       .object({
         features: z.array(z.string().min(1).max(200)).min(1).describe('the features the control (held-back) arm does not get'),

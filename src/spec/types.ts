@@ -117,6 +117,8 @@ export interface ResolvedExperiment {
   exclusions: ResolvedExclusion[];
   metrics: ResolvedMetric[];
   dimensions: string[];
+  /** Dimensions read from attribute tables (`<source>.<column>` in `dimensions`), joined on the unit; absent when none. */
+  attributeDimensions?: { name: string; source: ResolvedSource; column: string }[];
   analysis: AnalysisSettings;
   alpha: number;
   /** Per check id: its settings with defaults applied, plus severity. */

@@ -13,7 +13,8 @@
 // statsigStyleSql: Statsig's documented exposure table (`unit_id`, `experiment_id`, `group_name`,
 // `timestamp`), one event table keyed by `event_name` with a numeric `value`, and `user_dimensions`
 // (`is_employee`, `tier`). The experiment `search_ranking` ran 2026-07-06 .. 2026-07-20.
-// Planted: searches per user 3 (control) vs 3.5 (test); `search_success` 40% vs 44%.
+// Planted: searches per user 3 (Control) vs 3.5 (Test); `search_success` 40% vs 44%; users with
+// i % 37 = 0 are employees; tier 'paid' for i % 5 = 0. Visitors outside the experiment search until September.
 
 export const STRANGER_USERS = 3000;
 
@@ -73,6 +74,10 @@ export function statsigStyleSql(): string[] {
        UNION ALL
        SELECT x.unit_id, 'search_success', x."timestamp" + INTERVAL '30 hour', 1.0
        FROM statsig.exposures x JOIN ${gen(STRANGER_USERS)} ON x.unit_id = 'user-' || CAST(t.i AS VARCHAR)
-       WHERE ${pct(5)} < CASE WHEN x.group_name = 'Test' THEN 44 ELSE 40 END`,
+       WHERE ${pct(5)} < CASE WHEN x.group_name = 'Test' THEN 44 ELSE 40 END
+       UNION ALL
+       -- Users outside the experiment keep searching, every 3 hours until September.
+       SELECT 'visitor-' || CAST(i AS VARCHAR), 'search', TIMESTAMP '2026-06-20 00:00:00' + i * INTERVAL '3 hour', CAST(NULL AS DOUBLE)
+       FROM ${gen(600)}`,
   ];
 }
