@@ -10,8 +10,8 @@ import { qualifiedColumn, type Dialect } from '../warehouse/types.js';
  * (the metric scan window as compiled) and each audience filter (its `where`, exposure window).
  */
 export interface SourceRead {
-  kind: 'exposure' | 'metrics' | 'filter';
-  /** Filter name, for kind 'filter'. */
+  kind: 'exposure' | 'metrics' | 'filter' | 'dimension';
+  /** Filter name, for kind 'filter'; dimension name (`<source>.<column>`), for kind 'dimension'. */
   name: string | null;
   experimentKey: string | null;
   /** The filter's `where` as compiled for this warehouse. */
@@ -24,7 +24,12 @@ export interface SourceRead {
 export interface FingerprintDefinition {
   source: string;
   table: string;
-  timestamp: string;
+  /**
+   * The event time; null for an attribute table, which has no time: its rows are then covered
+   * whatever the bounds (the filters' `where`, or every row when a dimension reads it) and two runs
+   * always compare the whole read.
+   */
+  timestamp: string | null;
   /** Columns hashed per row, in this order (declared model columns; see rowColumns). */
   columns: string[];
   reads: SourceRead[];
@@ -63,18 +68,18 @@ export function fingerprintDefinitions(
   // A metric scan starts a CUPED lookback before the experiment when it reads pre-exposure values.
   for (const scan of metricScans) add(sources.get(scan.source)!, { ...base, kind: 'metrics', start: scan.scanStart, end: scan.scanEnd });
   for (const x of exp.exclusions) {
-    // An attribute table has no event time to bound or date its rows by: not fingerprinted.
-    if (x.source.timestamp === null) continue;
     const where = expressionSql(x.where, 's', dialect).sql;
     add(x.source, { ...base, kind: 'filter', name: x.name, where, end: bounds.exposureEnd });
   }
+  // A dimension reads every row of its attribute table (each unit's value).
+  for (const d of exp.attributeDimensions ?? []) add(d.source, { ...base, kind: 'dimension', name: d.name, end: bounds.exposureEnd });
   return [...bySource.values()]
     .sort((a, b) => a.source.name.localeCompare(b.source.name))
     .map(({ source, reads }) => {
       const columns = rowColumns(source);
       const rowHash = dialect.rowHashId;
       const shape = sha256(canonicalJson({ table: source.table, timestamp: source.timestamp, columns, reads: reads.map(({ start: _s, end: _e, ...r }) => r), rowHash }));
-      return { source: source.name, table: source.table, timestamp: source.timestamp!, columns, reads, rowHash, shape };
+      return { source: source.name, table: source.table, timestamp: source.timestamp, columns, reads, rowHash, shape };
     });
 }
 

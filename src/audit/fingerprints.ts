@@ -66,7 +66,8 @@ export function compareFingerprints(prev: SourceFingerprint, cur: SourceFingerpr
   const base = { source: cur.source, changedDays: [] as string[] };
   if (prev.shape !== cur.shape) return { ...base, status: 'not_comparable', scope: 'none', note: prev.rowHash !== cur.rowHash ? `the row hash changed (${prev.rowHash ?? 'unrecorded'} → ${cur.rowHash}); fingerprints cannot be compared` : 'the source is read differently (table, columns or filters changed)' };
   const bounds = (f: SourceFingerprint) => JSON.stringify(f.reads.map((r) => [r.start, r.end]));
-  if (bounds(prev) === bounds(cur)) {
+  // An attribute table (no timestamp) is read whole whatever the bounds.
+  if (bounds(prev) === bounds(cur) || cur.timestamp === null) {
     const changedDays = [...new Set([...Object.keys(prev.days), ...Object.keys(cur.days)])]
       .filter((d) => !sameCounts(prev.days[d] ?? { rows: 0, minEventAt: null, maxEventAt: null, hash: '0'.repeat(16) }, cur.days[d] ?? { rows: 0, minEventAt: null, maxEventAt: null, hash: '0'.repeat(16) }))
       .sort();

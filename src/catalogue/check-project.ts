@@ -6,10 +6,10 @@ import type { Adapter } from '../warehouse/types.js';
 import { checkSources } from './check-sources.js';
 import { readCatalogue } from './read-catalogue.js';
 
-/** Names of every source an experiment reads: exposures, metrics, audience filters. */
+/** Names of every source an experiment reads: exposures, metrics, audience filters, attribute-table dimensions. */
 export function sourcesOf(exp: ResolvedExperiment): string[] {
   const components = exp.metrics.flatMap((m) => (m.denominator ? [m.numerator, m.denominator] : [m.numerator]));
-  return [exp.exposure.source.name, ...components.map((c) => c.source.name), ...exp.exclusions.map((x) => x.source.name)];
+  return [exp.exposure.source.name, ...components.map((c) => c.source.name), ...exp.exclusions.map((x) => x.source.name), ...(exp.attributeDimensions ?? []).map((d) => d.source.name)];
 }
 
 export interface CheckReport {

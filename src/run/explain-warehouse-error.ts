@@ -7,7 +7,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Every source of the experiment by name. */
 function sourcesOf(exp: ResolvedExperiment): Map<string, ResolvedSource> {
   const components = exp.metrics.flatMap((m) => (m.denominator ? [m.numerator, m.denominator] : [m.numerator]));
-  return new Map([exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source)].map((s) => [s.name, s]));
+  return new Map([exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source), ...(exp.attributeDimensions ?? []).map((d) => d.source)].map((s) => [s.name, s]));
 }
 
 const describe = (s: ResolvedSource) => `source '${s.name}' (table ${s.table}${s.location ? `, ${s.location}` : ''})`;

@@ -35,7 +35,7 @@ export function compiledQueries(r: CompileResult): CompiledQuery[] {
     const exp = r.experiments[i];
     const sources = new Map<string, ResolvedSource>();
     const components = exp.metrics.flatMap((m) => (m.denominator ? [m.numerator, m.denominator] : [m.numerator]));
-    for (const s of [exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source)]) sources.set(s.table, s);
+    for (const s of [exp.exposure.source, ...components.map((c) => c.source), ...exp.exclusions.map((x) => x.source), ...(exp.attributeDimensions ?? []).map((d) => d.source)]) sources.set(s.table, s);
     const lookbackMs = (exp.analysis.cupedLookbackSeconds ?? 0) * 1000;
     return c.steps.map((s) => ({ key: `${c.experimentId}/${s.file}`, experiment: c.experimentId, file: s.file, sql: s.sql, bounds: c.bounds, sources, exposureTable: exp.exposure.source.table, lookbackMs }));
   });
