@@ -11,6 +11,8 @@ export interface CheckInputs {
   multipleVariantUnits: number;
   /** Units whose only variant is not declared in the spec. */
   unknownVariantUnits: number;
+  /** The same by variant key, for naming them (absent: not given). */
+  unknownVariants?: { key: string; units: number }[];
   /** neededUntil: up to when the analysis reads the source (absent: the as-of). */
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; neededUntil?: string }[];
   /** The experiment's end (spec `end:`), when it has one: the latency check's remedies depend on it. */

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { defineCheck, formatCount } from './check-types.js';
 
+/**
+ * An empty arm next to variants the spec does not declare is nearly always a misspelt key (variant
+ * keys are compared exactly, so `control` is not `Control`): name what the exposure log holds.
+ */
+function unknownHint(unknown: { key: string; units: number }[], small: string[]): string {
+  if (unknown.length === 0) return '';
+  const list = unknown.map((u) => `\`${u.key}\` (${formatCount(u.units)})`).join(', ');
+  const same = small.flatMap((k) => unknown.filter((u) => u.key.toLowerCase() === k.toLowerCase() && u.key !== k).map((u) => `\`${u.key}\` for \`${k}\``));
+  return ` The exposure log has variants the spec does not declare: ${list}; variant keys must match exactly${same.length ? ` (did you mean ${same.join(', ')}?)` : ''}.`;
+}
+
 export default defineCheck({
   id: 'insufficient_samples',
   reasonCode: 'INSUFFICIENT_SAMPLES',
@@ -20,7 +31,7 @@ export default defineCheck({
       message:
         small.length === 0
           ? 'Every arm has enough units.'
-          : `Arms below ${formatCount(settings.min_units)} units: ${small.map((v) => `${v.key} (${formatCount(v.units)})`).join(', ')}.`,
+          : `Arms below ${formatCount(settings.min_units)} units: ${small.map((v) => `${v.key} (${formatCount(v.units)})`).join(', ')}.${unknownHint(inputs.unknownVariants ?? [], small.map((v) => v.key))}`,
     };
   },
 });

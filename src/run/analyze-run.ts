@@ -86,6 +86,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
     multipleVariantUnits,
     unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
+    unknownVariants,
     sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount, neededUntil: compiled.dataNeededUntil?.[name] })),
     end: exp.end,
     assignment: assignmentAudit(exp, sorted.assignment),
