@@ -1,4 +1,5 @@
 import type { AnalyzeResult, CorrectedEstimate } from './summary-analysis.js';
+import { DEFAULT_METRIC } from './summary-rows.js';
 
 const num = (v: number, digits = 4) => (Number.isInteger(v) ? String(v) : v.toPrecision(digits));
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)}%`;
@@ -24,7 +25,9 @@ export function formatReadout(r: AnalyzeResult): string {
   const out = [`${r.file}: ${test}; correction ${o.correction} over ${r.familySize} comparison(s)${o.higherIsBetter === false ? '; lower is better' : ''}`];
   for (const m of r.metrics) {
     const kind = m.quantile ? `quantile p${Math.round(m.quantile.level * 1000) / 10}` : m.kind;
-    out.push('', `metric ${m.name} (${kind}${m.higherIsBetter ? '' : ', lower is better'}), control ${m.control}`);
+    // Without a metric column the metric is called 'metric': say so rather than print "metric metric".
+    const title = m.name === DEFAULT_METRIC && r.metrics.length === 1 ? 'the metric (no metric column)' : `metric '${m.name}'`;
+    out.push('', `${title}: ${kind}${m.higherIsBetter ? '' : ', lower is better'}; control variant '${m.control}'`);
     for (const a of m.arms) out.push(`  ${a.variant}: ${a.units} units, ${m.quantile ? 'quantile' : 'mean'} ${num(a.mean, 6)}`);
     if (m.quantile) out.push(`  order statistics expected at ranks ${m.quantile.ranks.map((q) => `${q.variant} ${q.lower}..${q.upper}`).join(', ')} (95% interval of each arm's quantile)`);
     if (m.srm) out.push(`  SRM: chi-square ${m.srm.chiSquare.toFixed(2)}, p = ${pValue(m.srm.pValue)} against weights ${Object.entries(m.srm.weights).map(([v, w]) => `${v} ${w}`).join(', ')}${m.srm.alert ? '  ALERT: units do not match the planned weights (p < 0.001); do not trust the comparisons' : ''}`);

@@ -25,7 +25,8 @@ export interface SummaryMetric {
 
 export class SummaryInputError extends Error {}
 
-const DEFAULT_METRIC = 'metric';
+/** The metric's name when the file has no metric column. */
+export const DEFAULT_METRIC = 'metric';
 
 /**
  * Rows -> metrics with validated sufficient statistics. Every problem names the row and column.

@@ -38,7 +38,8 @@ describe('exptrack analyze', () => {
   it('prints a readout with the conventions numbers', async () => {
     const r = await cli(['analyze', means]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('metric metric (mean), control A');
+    expect(r.stdout).toContain("the metric (no metric column): mean; control variant 'A'");
+    expect(r.stdout).not.toContain('metric metric');
     expect(r.stdout).toMatch(/relative lift \+70\.73% {2}95% CI \[-3\.53%, \+144\.99%\] {2}p = 0\.0619/);
     expect(r.stdout).toContain('chance to beat control');
   });
