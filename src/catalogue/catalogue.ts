@@ -41,17 +41,21 @@ export class Catalogue {
     readonly tables: CatalogueTable[],
     /** Schemas a one-part table name resolves in, first match wins (main, public, the target's schema). */
     private readonly defaultSchemas: string[],
+    /** How the warehouse matches quoted names (the dialect's identifierCase): case-insensitive unless it says otherwise. */
+    readonly identifierCase: IdentifierCase = { tables: 'insensitive', columns: 'insensitive' },
   ) {}
 
   /**
    * The table a model's `table:` names: matched on its last part, then its schema when given; exact
-   * names first, then ignoring case (Snowflake folds unquoted names to upper case).
+   * names first, then ignoring case where the warehouse does (Snowflake folds unquoted names to upper
+   * case; Postgres and BigQuery match quoted table names exactly).
    */
   find(ref: string): CatalogueTable | undefined {
     const parts = ref.split('.');
     const name = parts[parts.length - 1];
     const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-    for (const eq of [(a: string, b: string) => a === b, (a: string, b: string) => a.toLowerCase() === b.toLowerCase()]) {
+    const exact = (a: string, b: string) => a === b;
+    for (const eq of this.identifierCase.tables === 'exact' ? [exact] : [exact, (a: string, b: string) => a.toLowerCase() === b.toLowerCase()]) {
       const hits = this.tables.filter((t) => eq(t.name, name) && (schema === undefined || eq(t.schema, schema)));
       if (hits.length === 1) return hits[0];
       if (hits.length > 1) return this.defaultSchemas.map((s) => hits.find((h) => eq(h.schema, s))).find(Boolean) ?? hits[0];
@@ -65,12 +69,15 @@ export class Catalogue {
   }
 }
 
-export function findColumn(table: CatalogueTable, name: string): CatalogueColumn | undefined {
-  return table.columns.find((c) => c.name === name) ?? table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+export type IdentifierCase = { tables: 'exact' | 'insensitive'; columns: 'exact' | 'insensitive' };
+
+export function findColumn(table: CatalogueTable, name: string, columns: IdentifierCase['columns'] = 'insensitive'): CatalogueColumn | undefined {
+  const hit = table.columns.find((c) => c.name === name);
+  return hit ?? (columns === 'exact' ? undefined : table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
 }
 
 /** Groups catalogue rows (one per column) into tables, in the warehouse's column order. */
-export function catalogueFromRows(rows: { table_schema: unknown; table_name: unknown; column_name: unknown; data_type: unknown }[], defaultSchemas: string[]): Catalogue {
+export function catalogueFromRows(rows: { table_schema: unknown; table_name: unknown; column_name: unknown; data_type: unknown }[], defaultSchemas: string[], identifierCase?: IdentifierCase): Catalogue {
   const tables = new Map<string, CatalogueTable>();
   for (const raw of rows) {
     // Snowflake answers unquoted column names in upper case.
@@ -80,5 +87,5 @@ export function catalogueFromRows(rows: { table_schema: unknown; table_name: unk
     if (!t) tables.set(key, (t = { schema: String(r.table_schema), name: String(r.table_name), columns: [] }));
     t.columns.push({ name: String(r.column_name), dataType: String(r.data_type), kind: columnKind(String(r.data_type)) });
   }
-  return new Catalogue([...tables.values()].sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`)), defaultSchemas);
+  return new Catalogue([...tables.values()].sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`)), defaultSchemas, identifierCase);
 }

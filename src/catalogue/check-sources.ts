@@ -13,6 +13,9 @@ function suggestion(name: string, known: string[]): string {
   return ` (it has: ${list.slice(0, 12).join(', ')}${list.length > 12 ? `, … ${list.length - 12} more` : ''})`;
 }
 
+/** Where the warehouse matches quoted names exactly, a name that differs only in case is still wrong. */
+const CASE_NOTE = ' (this warehouse matches quoted names exactly, case included)';
+
 const ARTICLE: Record<string, string> = { timestamp: 'a timestamp', number: 'a number', string: 'a string', boolean: 'a boolean' };
 
 /**
@@ -32,18 +35,19 @@ export function checkSource(src: Located<SourceInput>, catalogue: Catalogue): Di
     const hint = near && distance(bare.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.ceil(bare.length / 3))
       ? `; did you mean '${tableNames[catalogue.tables.findIndex((t) => t.name === near)]}'?`
       : suggestion(s.table, tableNames);
-    at(['table'], `table '${s.table}' does not exist in the warehouse${hint}`);
+    at(['table'], `table '${s.table}' does not exist in the warehouse${hint}${catalogue.identifierCase.tables === 'exact' && hint.startsWith(';') ? CASE_NOTE : ''}`);
     return out;
   }
   const names = table.columns.map((c) => c.name);
   const where = `${table.schema}.${table.name}`;
   const column = (path: (string | number)[], name: string, want: 'timestamp' | 'number' | 'string' | 'boolean' | null, role: string) => {
-    const c = findColumn(table, name);
+    const c = findColumn(table, name, catalogue.identifierCase.columns);
     const fitting = want ? table.columns.filter((x) => compatible(want, x.kind)).map((x) => x.name) : names;
     if (!c) {
       // A plausible typo first (of any column); otherwise the columns that could serve.
       const typo = suggestion(name, names);
-      return at(path, `column '${name}' (${role}) does not exist in ${where}${typo.startsWith(';') ? typo : suggestion(name, fitting.length ? fitting : names)}`);
+      const caseOnly = catalogue.identifierCase.columns === 'exact' && names.some((n) => n.toLowerCase() === name.toLowerCase());
+      return at(path, `column '${name}' (${role}) does not exist in ${where}${typo.startsWith(';') ? typo : suggestion(name, fitting.length ? fitting : names)}${caseOnly ? CASE_NOTE : ''}`);
     }
     if (want && !compatible(want, c.kind)) {
       const fix = want === 'timestamp' ? ' (cast it in a view, or point at a timestamp column)' : `; declare it as ${c.kind === 'other' || c.kind === 'date' ? 'a type it has' : c.kind}`;

@@ -24,5 +24,5 @@ export function defaultSchemas(target: Target): string[] {
 /** Reads the catalogue through the target's adapter: catalogue reads only (on BigQuery, no table bytes). */
 export async function readCatalogue(adapter: Adapter, target: Target, tableRefs: string[], signal?: AbortSignal): Promise<Catalogue> {
   const rows = await adapter.query(catalogueSql(target, tableRefs), { experiment: '-', step: 'catalogue', signal });
-  return catalogueFromRows(rows as never, defaultSchemas(target));
+  return catalogueFromRows(rows as never, defaultSchemas(target), getWarehouse(target.type).dialect.identifierCase);
 }

@@ -24,6 +24,12 @@ export interface Dialect {
    * reporting changed data.
    */
   rowHashId: string;
+  /**
+   * How the warehouse matches the quoted names exptrack writes, which `check` follows: Postgres
+   * compares quoted names exactly (case included); DuckDB ignores case; BigQuery ignores it for
+   * columns only. Absent: case-insensitive.
+   */
+  identifierCase?: { tables: 'exact' | 'insensitive'; columns: 'exact' | 'insensitive' };
 }
 
 /** `alias.column`, each part quoted: the one way compiled SQL names a column. */

@@ -35,4 +35,6 @@ export const bigqueryDialect: Dialect = {
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
   rowHashId: 'bigquery: FARM_FINGERPRINT of row text (row_text)',
+  // Dataset and table names are case-sensitive; column names are not.
+  identifierCase: { tables: 'exact', columns: 'insensitive' },
 };

@@ -32,4 +32,6 @@ export const postgresDialect: Dialect = {
   },
   booleanLiteral: (value) => (value ? 'TRUE' : 'FALSE'),
   rowHashId: 'postgres: md5 of row text (row_text)',
+  // Every name is quoted on output, and a quoted name matches only itself: "Accounts" is not accounts.
+  identifierCase: { tables: 'exact', columns: 'exact' },
 };
