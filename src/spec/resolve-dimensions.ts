@@ -56,7 +56,7 @@ export function resolveDimensions(
       return;
     }
     if (!(column in src.value.columns)) {
-      out.push(diagnostic(path, `${unknownName('column', column, Object.keys(src.value.columns), `of source '${sourceName}'`)}; a dimension must be declared under its columns`));
+      out.push(diagnostic(path, unknownName('declared column', column, Object.keys(src.value.columns), `of source '${sourceName}'`)));
       return;
     }
     if (dimensions.indexOf(d) !== i) {
