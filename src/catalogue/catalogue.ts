@@ -15,6 +15,11 @@ export interface CatalogueColumn {
 export interface CatalogueTable {
   /** Schema (DuckDB, Postgres, Snowflake) or dataset (BigQuery). */
   schema: string;
+  /**
+   * The database holding it, where a two-part name can also mean `database.table` (DuckDB names an
+   * attached file's database after the file): only that warehouse's catalogue partial reads it.
+   */
+  catalog?: string;
   name: string;
   columns: CatalogueColumn[];
 }
@@ -84,7 +89,7 @@ export function catalogueFromRows(rows: { table_schema: unknown; table_name: unk
     const r = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v])) as typeof raw;
     const key = `${String(r.table_schema)}.${String(r.table_name)}`;
     let t = tables.get(key);
-    if (!t) tables.set(key, (t = { schema: String(r.table_schema), name: String(r.table_name), columns: [] }));
+    if (!t) tables.set(key, (t = { schema: String(r.table_schema), name: String(r.table_name), columns: [], ...((r as { table_catalog?: unknown }).table_catalog != null ? { catalog: String((r as { table_catalog?: unknown }).table_catalog) } : {}) }));
     t.columns.push({ name: String(r.column_name), dataType: String(r.data_type), kind: columnKind(String(r.data_type)) });
   }
   return new Catalogue([...tables.values()].sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`)), defaultSchemas, identifierCase);

@@ -40,6 +40,11 @@ export function checkSource(src: Located<SourceInput>, catalogue: Catalogue): Di
   }
   const names = table.columns.map((c) => c.name);
   const where = `${table.schema}.${table.name}`;
+  // DuckDB reads `x.t` as database x or schema x: with both present the query fails as ambiguous.
+  const parts = s.table.split('.');
+  if (parts.length === 2 && catalogue.tables.some((t) => t.catalog !== undefined && t.catalog.toLowerCase() === parts[0].toLowerCase())) {
+    at(['table'], `'${parts[0]}' is both a database (the DuckDB file's name) and a schema, so '${s.table}' is ambiguous to the warehouse; write '${table.catalog ?? parts[0]}.${s.table}' or rename the file`);
+  }
   const column = (path: (string | number)[], name: string, want: 'timestamp' | 'number' | 'string' | 'boolean' | null, role: string) => {
     const c = findColumn(table, name, catalogue.identifierCase.columns);
     const fitting = want ? table.columns.filter((x) => compatible(want, x.kind)).map((x) => x.name) : names;

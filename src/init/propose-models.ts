@@ -104,13 +104,16 @@ function source(t: CatalogueTable, ref: string, unit: CatalogueColumn, extra: { 
 /** Snowflake reports unquoted names in upper case; models read better, and match as well, in lower case. */
 function lowerShouted(catalogue: Catalogue): Catalogue {
   const low = (n: string) => (n === n.toUpperCase() && /[A-Z]/.test(n) ? n.toLowerCase() : n);
-  const tables = catalogue.tables.map((t) => ({ schema: low(t.schema), name: low(t.name), columns: t.columns.map((c) => ({ ...c, name: low(c.name) })) }));
+  const tables = catalogue.tables.map((t) => ({ ...t, schema: low(t.schema), name: low(t.name), columns: t.columns.map((c) => ({ ...c, name: low(c.name) })) }));
   return new (catalogue.constructor as new (t: CatalogueTable[], d: string[]) => Catalogue)(tables, []);
 }
 
 export function proposeModels(input: Catalogue, opts: { unit?: string } = {}): Proposal {
   const catalogue = lowerShouted(input);
-  const ref = (t: CatalogueTable) => `${t.schema}.${t.name}`;
+  // A schema named like a database (DuckDB: a file statsig.duckdb holding schema statsig) makes
+  // `schema.table` ambiguous to the warehouse: such tables get their database too.
+  const databases = new Set(catalogue.tables.flatMap((t) => (t.catalog ? [t.catalog.toLowerCase()] : [])));
+  const ref = (t: CatalogueTable) => `${t.catalog && databases.has(t.schema.toLowerCase()) ? `${t.catalog}.` : ''}${t.schema}.${t.name}`;
   const skipped: Proposal['skipped'] = [];
   // Exposure: a unit id, a variant and a time; an experiment key column wins a tie.
   const candidates = catalogue.tables

@@ -4,7 +4,7 @@
 // --introspect, models and spec, check, run) to a correct first report, including the stumbles
 // found on the way, kept fixed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -176,5 +176,23 @@ dimensions: [user_dimensions.tier]
     const tiers = results.metrics[0].dimensions.map((d: { value: string; arms: { n: number }[] }) => [d.value, d.arms.reduce((a, x) => a + x.n, 0)]);
     // tier 'paid' for i % 5 = 0: 600 users, less the employees among them (i % 185: 16).
     expect(tiers).toEqual([['free', 2919 - 584], ['paid', 584]]);
+  });
+});
+
+describe('a DuckDB file named like the schema it holds (statsig.duckdb with schema statsig)', () => {
+  it('init writes database-qualified tables; check names the ambiguity of a two-part name before run meets it', () => {
+    copyFileSync(join(root, 'statsig-wh.duckdb'), join(root, 'statsig.duckdb'));
+    const project = join(root, 'same-name');
+    mkdirSync(project);
+    const init = exptrack(project, ['init', '--type', 'duckdb', '--path', '../statsig.duckdb', '--introspect']);
+    expect(init.code, init.stderr).toBe(0);
+    const path = join(project, 'models', 'sources.yaml');
+    const sources = readFileSync(path, 'utf8');
+    expect(sources).toContain('table: statsig.statsig.exposures');
+    expect(exptrack(project, ['check']).code).toBe(0);
+    writeFileSync(path, sources.replace('table: statsig.statsig.exposures', 'table: statsig.exposures'));
+    const r = exptrack(project, ['check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^models\/sources\.yaml:\d+:12: error: sources\.exposures\.table: 'statsig' is both a database \(the DuckDB file's name\) and a schema, so 'statsig\.exposures' is ambiguous to the warehouse; write 'statsig\.statsig\.exposures' or rename the file$/m);
   });
 });
