@@ -33,10 +33,10 @@ export default defineCheck({
     }
     // Say what to do, not only what is wrong: the usual cause is an analysis time past the data.
     const remedies = [
-      latest !== null ? `analyse up to the data with \`--as-of ${latest}\` (or \`as_of\` in exptrack.yaml)` : 'analyse at an earlier time with `--as-of` (or `as_of` in exptrack.yaml)',
+      latest !== null ? `analyse up to the data with \`--as-of ${latest}\` (or \`as_of\` in exptrack.yaml)${inputs.end ? ', though for this ended experiment that cuts the metric windows short' : ''}` : 'analyse at an earlier time with `--as-of` (or `as_of` in exptrack.yaml)',
       inputs.end ? null : 'if the experiment has ended, set `end:` in the spec (as-of then defaults to end + the longest metric window)',
       'wait for the source to load',
-      `or accept the delay with \`checks: { data_stale: { max_hours: N } }\` in the spec (now ${settings.max_hours})`,
+      `or accept the delay with \`checks: { data_stale: { max_hours: N } }\` in the spec (now ${settings.max_hours})${inputs.end ? ', the remedy when the source is complete but has no events near the end (a sparse table)' : ''}`,
     ].filter((r): r is string => r !== null);
     return {
       passed: stale.length === 0,
