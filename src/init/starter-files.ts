@@ -42,7 +42,7 @@ export function sourcesText(p: Proposal, introspected: boolean): string {
   const sources: Record<string, unknown> = {};
   if (p.exposure) sources[p.exposure.name] = sourceEntry(p.exposure, p.unit, 'Exposure log: one row each time a unit is shown a variant.');
   for (const e of p.events) sources[e.name] = sourceEntry(e, p.unit, 'Events of units (has a timestamp).');
-  for (const a of p.attributes) sources[a.name] = sourceEntry(a, p.unit, 'Attributes of units (no timestamp): usable in audience filters.');
+  for (const a of p.attributes) sources[a.name] = sourceEntry(a, p.unit, 'Attributes of units (no timestamp): usable in audience filters and as dimensions (<source>.<column>).');
   const head = [
     '# yaml-language-server: $schema=./models.schema.json',
     introspected
@@ -96,15 +96,25 @@ export function starterSpecText(p: Proposal, today: string): string {
     'hypothesis: TODO what should change, and why.',
     `unit: ${p.unit}`,
     `exposure: ${flow({ source: exposure, experiment_key: 'first_experiment' })}   # TODO the key your exposure table logs${p.exposure?.experimentKey ? ` in ${p.exposure.experimentKey}` : ''}`,
-    `variants:                              # TODO the values of ${p.exposure?.variant ?? 'the variant column'}; control first`,
+    `variants:                              # TODO the values of ${p.exposure?.variant ?? 'the variant column'}, exactly as logged (case too); control first`,
     '  - { key: control, weight: 0.5 }',
     '  - { key: treatment, weight: 0.5 }',
     `start: ${today}                      # TODO the first day of exposures`,
     '# end: 2026-12-31                      # a concluded experiment: exposures stop here; as-of defaults to end + the longest metric window',
     '# audience:',
     `#   exclude: [internal_${p.unit}s]          # filters from models/filters.yaml`,
+    ...attributeDimensionHint(p),
     'metrics:',
     `  primary: ${firstMetric}`,
     '',
   ].join('\n');
+}
+
+/** A commented `dimensions:` line naming an attribute table's first text column, when there is one. */
+function attributeDimensionHint(p: Proposal): string[] {
+  for (const a of p.attributes) {
+    const col = a.columns.find(([, kind]) => kind === 'string');
+    if (col) return [`# dimensions: [${a.name}.${col[0]}]       # break results down by an attribute table's column`];
+  }
+  return [];
 }

@@ -58,6 +58,10 @@ describe('an Eppo-style warehouse: assignments(subject, ...), purchases(user_id,
     expect(sources).toMatch(/purchases:[\s\S]*user: user_id\n\s+timestamp: ts/);
     expect(sources).toMatch(/users:[\s\S]*user: user_id\n\s+columns:\n\s+is_internal: boolean/);
     expect(sources).not.toContain('Left out');
+    // The starter spec points at the attribute table's dimension and at exact variant keys.
+    const starter = readFileSync(join(project, 'specs', 'first_experiment.yaml'), 'utf8');
+    expect(starter).toContain('# dimensions: [users.country]');
+    expect(starter).toContain('the values of variation, exactly as logged (case too)');
   });
 
   it('the stranger\'s models and spec check clean and run to the planted result, with no --as-of', () => {
