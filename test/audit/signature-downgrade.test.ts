@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyExperiment, type VerifyOptions } from '../../src/audit/verify-experiment.js';
 import { verifyPackage } from '../../src/report/verify-package.js';
+import { canonicalJson, sha256 } from '../../src/util/digest.js';
 import { CLI } from '../helpers/demo-project.js';
 import { auditProject, KEY_ENV, newSigningKey, runExperiment } from './audit-project.js';
 import { copyExperiment, fingerprintOf, forgeChain, resealPackage, rewriteChainLog } from './forge-chain.js';
@@ -167,6 +168,43 @@ describe('verify data digest', () => {
     writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     resealPackage(pkg, null);
     expect(verifyPackage(pkg).problems).toEqual([{ file: 'results.json', kind: 'changed', message: 'the data digest does not match the data in results.json' }]);
+  });
+
+  // The digest is kept twice (results.json and manifest.json): a forger who rewrites one copy to match
+  // edited data is caught by the other. Each case fails if its half of verify's comparison is deleted.
+  const editedPackage = () => {
+    const dir = copyExperiment(experiments.unsigned.dir);
+    const pkg = join(dir, experiments.unsigned.runs[0]);
+    const results = JSON.parse(readFileSync(join(pkg, 'results.json'), 'utf8'));
+    results.data = JSON.parse(JSON.stringify(results.data).replace(/"units":(\d+)/, (_m, n: string) => `"units":${Number(n) + 1}`));
+    return { pkg, results, forged: sha256(canonicalJson(results.data)) };
+  };
+  const DATA_PROBLEM = [{ file: 'results.json', kind: 'changed', message: 'the data digest does not match the data in results.json' }];
+
+  it("results.json's digest rewritten to match the edited data, the manifest's kept: caught", () => {
+    const { pkg, results, forged } = editedPackage();
+    expect(forged).not.toBe(results.dataDigest);
+    results.dataDigest = forged;
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null);
+    expect(verifyPackage(pkg).problems).toEqual(DATA_PROBLEM);
+  });
+
+  it("the manifest's digest rewritten to match the edited data, results.json's kept: caught", () => {
+    const { pkg, results, forged } = editedPackage();
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null, (m) => void (m.dataDigest = forged));
+    expect(verifyPackage(pkg).problems).toEqual(DATA_PROBLEM);
+  });
+
+  it('both copies rewritten to match the edited data: the package is consistent on its own, so only the chain catches it', () => {
+    const { pkg, results, forged } = editedPackage();
+    results.dataDigest = forged;
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null, (m) => void (m.dataDigest = forged));
+    expect(verifyPackage(pkg).problems).toEqual([]);
+    const v = verifyExperiment(join(pkg, '..'));
+    expect(v.ok).toBe(false);
   });
 });
 
