@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/audit/decisions.js';
 import { verifyExperiment, type VerifyOptions } from '../../src/audit/verify-experiment.js';
 import { verifyPackage } from '../../src/report/verify-package.js';
 import { canonicalJson, sha256 } from '../../src/util/digest.js';
@@ -153,6 +154,37 @@ describe('the tamper matrix', () => {
     const problem = verifyExperiment(dir).chain.find((c) => c.kind === 'untrusted');
     expect(problem?.message).toContain(fingerprintOf(attacker));
     expect(problem?.message).toContain(keyFingerprint);
+  });
+});
+
+describe('without signing, a decision pins the digest', () => {
+  // chain.log's package lines rewritten to the forged digests; its decision lines and decisions.jsonl kept,
+  // as a forger who knows the format would do.
+  const rewritePackageLines = (dir: string) => {
+    const log = readFileSync(join(dir, 'chain.log'), 'utf8').split('\n');
+    const digestOf = (runId: string) => sha256(readFileSync(join(dir, runId, 'SHA256SUMS')));
+    writeFileSync(join(dir, 'chain.log'), log.map((l) => (l.startsWith('package ') ? l.split(' ').slice(0, 3).concat(digestOf(l.split(' ')[2])).join(' ') : l)).join('\n'));
+  };
+
+  it('the newest package forged and chain.log rewritten passes plain verify, but not once a decision recorded its digest', async () => {
+    const { dir: original, runs } = experiments.unsigned;
+    const bare = copyExperiment(original);
+    forgeChain(bare, runs, 2, null);
+    // The control: with nothing outside the package pinning it, an unsigned forgery is consistent.
+    expect(verifyExperiment(bare).ok).toBe(true);
+
+    const decided = copyExperiment(original);
+    await recordDecision({ reportsDir: dirname(decided), experiment: basename(decided), decision: 'ship', variant: 'one_page', by: 'ana', note: 'shipped on this package', signer: null });
+    expect(verifyExperiment(decided).ok).toBe(true);
+    writeFileSync(join(decided, runs[2], 'report.md'), '# Ship it\n\nForged.\n');
+    resealPackage(join(decided, runs[2]), null, (m) => void (m.chain = JSON.parse(readFileSync(join(original, runs[2], 'manifest.json'), 'utf8')).chain));
+    rewritePackageLines(decided);
+    const v = verifyExperiment(decided);
+    expect(v.ok).toBe(false);
+    // Only the decision catches it: every package verifies and every other link holds.
+    expect(v.packages.every((p) => p.ok)).toBe(true);
+    expect(v.chain.length).toBeGreaterThan(0);
+    for (const c of v.chain) expect(c.message).toContain('whose digest is not that of any package here');
   });
 });
 
