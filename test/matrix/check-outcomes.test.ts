@@ -27,6 +27,8 @@ const SPECS: Record<string, string> = {
   // Planned 30/70 on data split 50/50: the ratio check fails (error) unless turned off.
   split_srm: split('split_srm', '{}'),
   split_srm_off: split('split_srm_off', '{ srm: { severity: off } }'),
+  // Three arms (test/helpers/branch-project.ts): the multi-arm SQL on Postgres too.
+  two_winners: branchSpec('two_winners', { source: 'relabelled_exposures', key: 'two_winners', variants: [['control', 0.5], ['win_a', 0.25], ['win_b', 0.25]] }),
 };
 
 let project: string;
@@ -130,9 +132,13 @@ describe.each(MATRIX_WAREHOUSES)('check outcomes on %s', (warehouse) => {
 });
 
 describe('the check outcomes agree across warehouses', () => {
-  it.each(MATRIX_WAREHOUSES.filter((w) => w !== 'duckdb'))('%s: every check of every spec as on DuckDB', (warehouse) => {
+  it.each(MATRIX_WAREHOUSES.filter((w) => w !== 'duckdb'))('%s: every check and decision of every spec as on DuckDB', (warehouse) => {
     for (const id of Object.keys(SPECS)) {
       expect(runs.get(warehouse)!.results.get(id)!.checks, id).toEqual(runs.get('duckdb')!.results.get(id)!.checks);
+      expect(runs.get(warehouse)!.results.get(id)!.decision, id).toEqual(runs.get('duckdb')!.results.get(id)!.decision);
     }
+    const arms = runs.get(warehouse)!.results.get('two_winners')!.exposures.variants.map((v) => v.key);
+    expect(arms).toEqual(['control', 'win_a', 'win_b']);
+    expect(runs.get(warehouse)!.results.get('two_winners')!.decision.recommendation).toBe('ship');
   });
 });
