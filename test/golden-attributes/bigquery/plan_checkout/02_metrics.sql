@@ -7,10 +7,10 @@ WITH
 `dim_1_attribute` AS (
   -- dimension accounts.plan: a column of the attribute table accounts, joined on the unit;
   -- one row per unit is expected, and with several the smallest value counts, so every unit has one.
-  SELECT `a`.`account_id` AS unit_id, MIN(CAST(`a`.`plan` AS STRING)) AS dimension_value
-  FROM `app`.`accounts` AS a
-  WHERE `a`.`account_id` IS NOT NULL
-  GROUP BY `a`.`account_id`
+  SELECT `ad1`.`account_id` AS unit_id, MIN(CAST(`ad1`.`plan` AS STRING)) AS dimension_value
+  FROM `app`.`accounts` AS `ad1`
+  WHERE `ad1`.`account_id` IS NOT NULL
+  GROUP BY `ad1`.`account_id`
 ),
 exposure_rows AS (
   SELECT
