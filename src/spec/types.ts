@@ -19,7 +19,7 @@ export interface ResolvedSource {
   location?: string;
 }
 
-export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
+export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired' | 'quantile';
 export type MetricRole = 'primary' | 'secondary' | 'guardrail';
 
 export type Capping = { kind: 'percentile'; percentile: number; ignoreZeros: boolean } | { kind: 'value'; value: number };
@@ -58,6 +58,8 @@ export interface ResolvedMetric {
   maxAbsoluteHarm: number | null;
   /** Plain-words name for readers (models `label`); the metric's id when unset. */
   label: string;
+  /** Quantile metrics: the level (0.9 = p90) of the per-unit value, and whether units valued 0 are left out. */
+  quantile?: { level: number; ignoreZeros: boolean };
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */

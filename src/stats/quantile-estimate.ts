@@ -4,6 +4,11 @@ import type { ArmSufficientStats } from './sufficient-stats.js';
 /** Confidence of the order-statistic interval a quantile row carries (its lower and upper values). */
 export const QUANTILE_ORDER_CI = 0.95;
 
+/** z of the two-sided order-statistic interval (1.959963984540054 for 95%); the quantiles step uses the same number. */
+export function quantileOrderZ(): number {
+  return standardNormalQuantile(1 - (1 - QUANTILE_ORDER_CI) / 2);
+}
+
 /**
  * 1-based ranks of the order statistics that bound the q-th quantile of n values with 95% confidence
  * (distribution-free, normal approximation to the binomial count below the quantile):
@@ -39,4 +44,14 @@ export function quantileArmStats(arm: QuantileArm): ArmSufficientStats {
   const se = (upper - lower) / (2 * standardNormalQuantile(1 - (1 - QUANTILE_ORDER_CI) / 2));
   const unitVariance = n * se * se;
   return { kind: 'mean', n, y: { sum: n * estimate, sumSquares: n * estimate * estimate + (n - 1) * unitVariance } };
+}
+
+/**
+ * The standard error of a sample quantile implied by its order-statistic interval, and the density at the
+ * quantile that it estimates: asymptotically se = sqrt(q (1 - q) / n) / f(x_q), so
+ * f = sqrt(q (1 - q) / n) / se (0 when the interval has no width, as when ties fill it).
+ */
+export function quantileStandardError(arm: QuantileArm, q: number): { se: number; density: number } {
+  const se = (arm.upper - arm.lower) / (2 * quantileOrderZ());
+  return { se, density: se > 0 && arm.n > 0 ? Math.sqrt((q * (1 - q)) / arm.n) / se : 0 };
 }

@@ -1,0 +1,56 @@
+import { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks, quantileStandardError, type ArmSufficientStats } from '../stats/index.js';
+import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
+import type { Cell, Row } from '../warehouse/types.js';
+
+/** One arm of a quantile metric: the order statistics the quantiles step returned, and what they imply. */
+export interface QuantileArmResult {
+  variant: string;
+  /** Units whose value entered the quantile (with ignore_zeros: those with a non-zero value). */
+  n: number;
+  /** The sample quantile, and the bounds of its distribution-free interval (confidence `confidence`). */
+  estimate: number;
+  lower: number;
+  upper: number;
+  /** 1-based ranks of those order statistics among the arm's n ordered values, as the warehouse computed them. */
+  ranks: { estimate: number; lower: number; upper: number };
+  /** Standard error (upper - lower) / (2 z) and the density at the quantile it implies. */
+  se: number;
+  density: number;
+}
+
+/** results.json `metrics[].quantile`: how a quantile metric's arms were measured. */
+export interface QuantileMetricResult {
+  level: number;
+  levelOf: 'unit';
+  ignoreZeros: boolean;
+  confidence: number;
+  arms: QuantileArmResult[];
+}
+
+const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));
+
+/**
+ * Quantiles-step rows -> each arm's order statistics and the mean-type sufficient statistics the
+ * comparisons take (mean = the quantile, variance / n = se^2; src/stats/quantile-estimate.ts).
+ * The ranks the warehouse used must be the ones src/stats computes for the same n: a mismatch would mean
+ * the SQL and the statistics disagree on the method, so it fails loudly instead of reporting wrong intervals.
+ */
+export function quantileArms(exp: ResolvedExperiment, m: ResolvedMetric, rows: Row[]): { stats: { variant: string; stats: ArmSufficientStats }[]; result: QuantileMetricResult } {
+  const level = m.quantile!.level;
+  const arms = exp.variants.map((v): QuantileArmResult => {
+    const r = rows.find((x) => x.metric === m.name && x.variant === v.key);
+    const n = num(r?.units);
+    if (!r || n === 0) return { variant: v.key, n: 0, estimate: 0, lower: 0, upper: 0, ranks: { estimate: 0, lower: 0, upper: 0 }, se: 0, density: 0 };
+    const ranks = { estimate: num(r.estimate_rank), lower: num(r.lower_rank), upper: num(r.upper_rank) };
+    const expected = quantileOrderRanks(n, level);
+    if (expected.estimate !== ranks.estimate || expected.lower !== ranks.lower || expected.upper !== ranks.upper) {
+      throw new Error(`quantile metric '${m.name}', variant '${v.key}': the warehouse used ranks ${JSON.stringify(ranks)} for n = ${n}, the statistics expect ${JSON.stringify(expected)}`);
+    }
+    const arm = { n, estimate: num(r.estimate), lower: num(r.lower_value), upper: num(r.upper_value) };
+    return { variant: v.key, ...arm, ranks, ...quantileStandardError(arm, level) };
+  });
+  return {
+    stats: arms.map((a) => ({ variant: a.variant, stats: quantileArmStats(a) })),
+    result: { level, levelOf: 'unit', ignoreZeros: m.quantile!.ignoreZeros, confidence: QUANTILE_ORDER_CI, arms },
+  };
+}
