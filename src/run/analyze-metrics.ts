@@ -14,7 +14,7 @@ import {
 import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import type { ArmResult, ComparisonResult, MetricMethod, MetricResult } from './results.js';
-import { quantileArms } from './quantile-results.js';
+import { quantileArms, refuseSmallQuantileArms } from './quantile-results.js';
 
 const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));
 const numOrNull = (c: Cell | undefined): number | null => (c === null || c === undefined ? null : Number(c));
@@ -86,7 +86,7 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
   const compared = compareVariants(stats, options(exp, method, m.higherIsBetter));
   // The same comparison without CUPED shows what the adjustment bought.
   const plain = method.cuped ? compareVariants(stats, { ...options(exp, method, m.higherIsBetter), cuped: false }) : null;
-  const comparisons: ComparisonResult[] = compared.comparisons.map((c, i) => {
+  const all: ComparisonResult[] = compared.comparisons.map((c, i) => {
     const u = plain?.comparisons[i].relative;
     return {
       variant: c.variant,
@@ -97,6 +97,7 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
       bayesian: c.bayesian.relative,
     };
   });
+  const comparisons = quantile ? refuseSmallQuantileArms(quantile.result, exp.controlKey, all) : all;
   return { arms, comparisons, paired, ...(quantile ? { quantile: quantile.result } : {}) };
 }
 

@@ -1,4 +1,5 @@
-import { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks, quantileStandardError, type ArmSufficientStats } from '../stats/index.js';
+import { notEstimableEffect, QUANTILE_ORDER_CI, quantileArmStats, quantileMinimumUnits, quantileOrderRanks, quantileStandardError, type ArmSufficientStats } from '../stats/index.js';
+import type { ComparisonResult } from './results.js';
 import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
 import type { Cell, Row } from '../warehouse/types.js';
 
@@ -24,6 +25,8 @@ export interface QuantileMetricResult {
   levelOf: 'unit';
   ignoreZeros: boolean;
   confidence: number;
+  /** Fewer units than this in an arm and its interval is not a 95% one (clipped ranks): its comparisons are not estimable. */
+  minimumUnits: number;
   arms: QuantileArmResult[];
 }
 
@@ -51,6 +54,25 @@ export function quantileArms(exp: ResolvedExperiment, m: ResolvedMetric, rows: R
   });
   return {
     stats: arms.map((a) => ({ variant: a.variant, stats: quantileArmStats(a) })),
-    result: { level, levelOf: 'unit', ignoreZeros: m.quantile!.ignoreZeros, confidence: QUANTILE_ORDER_CI, arms },
+    result: { level, levelOf: 'unit', ignoreZeros: m.quantile!.ignoreZeros, confidence: QUANTILE_ORDER_CI, minimumUnits: quantileMinimumUnits(level), arms },
   };
+}
+
+/**
+ * Comparisons of a quantile metric where either arm has fewer units than the interval needs become not
+ * estimable, with the reason: their clipped order statistics understate the uncertainty.
+ */
+export function refuseSmallQuantileArms(result: QuantileMetricResult, control: string, comparisons: ComparisonResult[]): ComparisonResult[] {
+  const small = (v: string) => (result.arms.find((a) => a.variant === v)?.n ?? 0) < result.minimumUnits;
+  return comparisons.map((c) => {
+    const arm = small(control) ? control : small(c.variant) ? c.variant : null;
+    if (arm === null) return c;
+    const message = `Too few units in ${arm} for the p${Number((result.level * 100).toPrecision(6))} interval: a quantile at this level needs at least ${result.minimumUnits} units per arm.`;
+    return {
+      ...c,
+      absolute: notEstimableEffect(message),
+      relative: notEstimableEffect(message),
+      bayesian: { ok: false, message, mean: 0, sd: 0, chanceToWin: 0.5, risk: [0, 0], ci: [0, 0] },
+    };
+  });
 }

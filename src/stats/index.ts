@@ -22,7 +22,7 @@ export { pairedTTest } from './paired-test.js';
 export type { PairedSums } from './paired-test.js';
 export { mdeForDuration, powerForLift, sampleSizeForMde } from './power-analysis.js';
 export type { DurationPlan, PowerInputs, SampleSizePlan } from './power-analysis.js';
-export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks, quantileOrderZ, quantileStandardError } from './quantile-estimate.js';
+export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks, quantileMinimumUnits, quantileOrderZ, quantileStandardError } from './quantile-estimate.js';
 export type { QuantileArm } from './quantile-estimate.js';
 export { conditionalPower } from './conditional-power.js';
 export type { InterimLook } from './conditional-power.js';
