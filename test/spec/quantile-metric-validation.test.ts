@@ -1,0 +1,58 @@
+// Validation of quantile metrics: each mistake at its file, line, column and field; event-level quantiles
+// refused with the reason; a valid one resolved with its level.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BASE_SPEC, REPO_ROOT, diagnosticsOf, load, locate, removeTempProjects, replaceOnce, tempProject } from './fixture.js';
+
+afterAll(removeTempProjects);
+
+const repoModels = Object.fromEntries(['sources.yaml', 'metrics.yaml', 'filters.yaml'].map((f) => [f, readFileSync(join(REPO_ROOT, 'models', f), 'utf8')]));
+const withExtra = (extra: string, spec = BASE_SPEC) => tempProject({ specs: { 's.yaml': spec }, models: { ...repoModels, 'extra.yaml': `metrics:\n${extra}` } });
+const EXTRA = join('models', 'extra.yaml');
+
+describe('quantile metrics in the models', () => {
+  it('resolves a unit-level quantile: a mean-type per-unit value, the level and ignore_zeros', () => {
+    const extra = "  p90_amount:\n    type: quantile\n    quantile: 0.9\n    ignore_zeros: true\n    source: web_events\n    value: amount\n    filter: \"event_name = 'order_completed'\"\n";
+    const [e] = load(withExtra(extra, replaceOnce(BASE_SPEC, 'primary: order_completed', 'primary: p90_amount')));
+    const m = e.metrics[0];
+    expect(m.kind).toBe('quantile');
+    expect(m.quantile).toEqual({ level: 0.9, ignoreZeros: true });
+    expect(m.numerator.kind).toBe('mean');
+  });
+
+  it('refuses event-level quantiles at the level field, saying why', () => {
+    const extra = '  p90_event:\n    type: quantile\n    quantile: 0.9\n    level: event\n    source: web_events\n    value: amount\n';
+    const diags = diagnosticsOf(withExtra(extra));
+    expect(diags).toContainEqual({
+      file: EXTRA,
+      ...locate(`metrics:\n${extra}`, 'event\n', '    level: '),
+      field: 'metrics.p90_event.level',
+      message:
+        'event-level quantiles are not supported: units with several events are clusters, and their interval needs a clustered variance correction exptrack does not implement; use level: unit (the quantile of per-unit values)',
+    });
+  });
+
+  it('needs a quantile level and a value, takes no capping, and keeps quantile fields off other metrics', () => {
+    const extra = '  noq:\n    type: quantile\n    source: web_events\n    capping: { value: 5 }\n  m:\n    type: mean\n    source: web_events\n    value: amount\n    quantile: 0.5\n';
+    const diags = diagnosticsOf(withExtra(extra));
+    expect(diags.map((d) => [d.field, d.message])).toEqual(
+      expect.arrayContaining([
+        ['metrics.noq', 'a quantile metric needs a quantile level strictly between 0 and 1 (for example quantile: 0.5, quantile: 0.9, quantile: 0.99)'],
+        ['metrics.noq', 'a quantile metric needs a value expression (for example value: amount)'],
+        ['metrics.noq.capping', 'capping does not apply to a quantile metric'],
+        ['metrics.m.quantile', 'quantile is only used by quantile metrics'],
+      ]),
+    );
+  });
+
+  it('rejects a level outside (0, 1) at the value', () => {
+    const extra = '  q1:\n    type: quantile\n    quantile: 1.5\n    source: web_events\n    value: amount\n';
+    expect(diagnosticsOf(withExtra(extra))).toContainEqual({ file: EXTRA, ...locate(`metrics:\n${extra}`, '1.5'), field: 'metrics.q1.quantile', message: 'expected number < 1' });
+  });
+
+  it('refuses a quantile metric inside a ratio', () => {
+    const extra = '  q1:\n    type: quantile\n    quantile: 0.5\n    source: web_events\n    value: amount\n  r:\n    type: ratio\n    numerator: q1\n    denominator: orders\n';
+    expect(diagnosticsOf(withExtra(extra))).toContainEqual(expect.objectContaining({ file: EXTRA, field: 'metrics.r.numerator', message: "numerator 'q1' is a quantile metric; use a proportion, mean or count metric" }));
+  });
+});
