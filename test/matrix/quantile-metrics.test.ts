@@ -113,6 +113,9 @@ describe.each(WAREHOUSES)('quantile metrics on %s', (warehouse) => {
     expect(c.relative.ok).toBe(true);
     expect(c.relative.pValue).toBeLessThan(0.05);
     expect(c.relative.lift).toBeGreaterThan(0.02);
+    // The README's worked example ("Quantile metrics") quotes these.
+    expect(c.relative.lift).toBeCloseTo(0.504, 3);
+    expect(primary.quantile!.arms.map((a) => a.estimate)).toEqual([27.59, 41.49]);
     expect(results.decision.recommendation).toBe('ship');
     expect(results.decision.variant).toBe('one_page');
     expect(results.decision.reasons.map((r) => r.message).join(' ')).toContain('revenue_p90');
