@@ -56,3 +56,17 @@ describe('quantile metrics in the models', () => {
     expect(diagnosticsOf(withExtra(extra))).toContainEqual(expect.objectContaining({ file: EXTRA, field: 'metrics.r.numerator', message: "numerator 'q1' is a quantile metric; use a proportion, mean or count metric" }));
   });
 });
+
+describe('exptrack plan with a quantile primary metric', () => {
+  it('refuses before connecting: a quantile’s power needs the density at the quantile', async () => {
+    const { compilePlan, PlanError } = await import('../../src/plan/plan-query.js');
+    const { getWarehouse } = await import('../../src/warehouse/registry.js');
+    const { createSqlRenderer } = await import('../../src/compile/sql-templates.js');
+    const extra = '  p90_amount:\n    type: quantile\n    quantile: 0.9\n    source: web_events\n    value: amount\n';
+    const [e] = load(withExtra(extra, replaceOnce(BASE_SPEC, 'primary: order_completed', 'primary: p90_amount')));
+    const w = getWarehouse('duckdb');
+    const renderer = createSqlRenderer(join(REPO_ROOT, 'templates'), 'duckdb', w.dialect, REPO_ROOT);
+    expect(() => compilePlan(e, { lookbackDays: 28 } as Parameters<typeof compilePlan>[1], w.dialect, renderer)).toThrow(PlanError);
+    expect(() => compilePlan(e, { lookbackDays: 28 } as Parameters<typeof compilePlan>[1], w.dialect, renderer)).toThrow("t1: plan supports proportion, mean and count primary metrics; 'p90_amount' is a quantile metric");
+  });
+});
