@@ -32,3 +32,5 @@ export { factorialEffects } from './factorial-effects.js';
 export type { FactorialCell, FactorialEffect } from './factorial-effects.js';
 export { EXACT_MAX_ARM, exactUDistribution, mannWhitney } from './mann-whitney.js';
 export type { MannWhitneyResult, RankSums } from './mann-whitney.js';
+export { eventQuantileRanks, eventShareVariance } from './event-quantile.js';
+export type { EventQuantileSums } from './event-quantile.js';
