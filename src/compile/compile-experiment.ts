@@ -91,7 +91,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
 
   // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
   const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
-  const quantiles = quantileStepContext(exp);
+  const quantiles = quantileStepContext(exp, plan);
   const context = {
     rankTests,
     ...quantiles.context,

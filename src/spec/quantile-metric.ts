@@ -7,9 +7,7 @@ export const QUANTILE_LEVEL_EXAMPLES = [0.5, 0.9, 0.99];
 
 /**
  * Checks the quantile-only fields of one model metric (`quantile`, `level`, `ignore_zeros`), with
- * file, line and column. Event-level quantiles are refused rather than computed: with several events per
- * unit the events are not independent, and the order-statistic interval needs the clustered variance
- * correction, which exptrack does not implement (README, "Quantile metrics").
+ * file, line and column.
  */
 export function quantileFieldDiagnostics(
   m: { file: YamlFile; path: (string | number)[]; value: MetricInput },
@@ -25,13 +23,5 @@ export function quantileFieldDiagnostics(
   }
   if (v.quantile === undefined) {
     out.push(m.file.diagnostic(m.path, `a quantile metric needs a quantile level strictly between 0 and 1 (for example quantile: ${QUANTILE_LEVEL_EXAMPLES.join(', quantile: ')})`));
-  }
-  if (v.level === 'event') {
-    out.push(
-      m.file.diagnostic(
-        at('level'),
-        'event-level quantiles are not supported: units with several events are clusters, and their interval needs a clustered variance correction exptrack does not implement; use level: unit (the quantile of per-unit values)',
-      ),
-    );
   }
 }

@@ -164,7 +164,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       // Proportions: the spec gives percentage points; results and decisions use fractions.
       maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
       label: m.value.label ?? m.name,
-      ...(m.value.type === 'quantile' ? { quantile: { level: m.value.quantile!, ignoreZeros: m.value.ignore_zeros ?? false } } : {}),
+      ...(m.value.type === 'quantile' ? { quantile: { level: m.value.quantile!, ignoreZeros: m.value.ignore_zeros ?? false, levelOf: m.value.level ?? 'unit' } } : {}),
     });
   }
 

@@ -79,7 +79,7 @@ export const MetricSchema = z
         'quantile: a quantile (e.g. p90) of the per-unit sum of value, from exact order statistics per arm',
     ),
     quantile: z.number().gt(0).lt(1).optional().describe('quantile only: the level, e.g. 0.5 (median), 0.9 (p90) or 0.99 (p99)'),
-    level: z.enum(['unit', 'event']).optional().describe('quantile only: unit (the default) takes the quantile of per-unit values; event-level quantiles are not supported yet'),
+    level: z.enum(['unit', 'event']).optional().describe('quantile only: unit (the default) takes the quantile of per-unit values; event takes it over every matching event, with a variance clustered by unit'),
     ignore_zeros: z.boolean().optional().describe('quantile only: leave out units whose value is 0 or who have no matching events (e.g. p90 latency of users who loaded a page)'),
     source: Name.optional().describe('the table the metric reads; not used by ratio metrics'),
     value: z.string().min(1).optional().describe('expression over the source columns; required for mean and paired'),

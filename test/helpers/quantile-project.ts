@@ -1,5 +1,5 @@
 // The quantile-metric fixture used by the golden, matrix, cloud-fake and analyze tests: the demo's models
-// plus three quantile metrics over the demo's web events, and two copies of checkout_redesign that use
+// plus four quantile metrics (one event-level) over the demo's web events, and two copies of checkout_redesign that use
 // them (as secondary metrics, and as primary metric and guardrail). The demo itself is left as it is.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +23,15 @@ export const QUANTILE_MODELS = `metrics:
     value: amount
     filter: "event_name = 'order_completed' and amount > 0"
     window: { duration: 7d }
+  order_value_event_p50:
+    label: Median order value, over orders (7 days)
+    type: quantile
+    quantile: 0.5
+    level: event
+    source: web_events
+    value: amount
+    filter: "event_name = 'order_completed' and amount > 0"
+    window: { duration: 7d }
   revenue_p90:
     label: Revenue per user, p90 (7 days)
     type: quantile
@@ -39,7 +48,7 @@ export function addQuantileSpecs(project: string): void {
   const base = readFileSync(join(project, 'specs', 'checkout_redesign.yaml'), 'utf8');
   writeFileSync(
     join(project, 'specs', 'checkout_quantile.yaml'),
-    base.replace('id: checkout_redesign', 'id: checkout_quantile').replace('secondary: [revenue_per_user, revenue_per_order, page_views]', 'secondary: [order_value_p50, order_value_p90, revenue_p90, revenue_per_user]'),
+    base.replace('id: checkout_redesign', 'id: checkout_quantile').replace('secondary: [revenue_per_user, revenue_per_order, page_views]', 'secondary: [order_value_p50, order_value_p90, revenue_p90, order_value_event_p50, revenue_per_user]'),
   );
   writeFileSync(
     join(project, 'specs', 'checkout_quantile_primary.yaml'),

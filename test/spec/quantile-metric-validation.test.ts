@@ -1,5 +1,5 @@
-// Validation of quantile metrics: each mistake at its file, line, column and field; event-level quantiles
-// refused with the reason; a valid one resolved with its level.
+// Validation of quantile metrics: each mistake at its file, line, column and field; valid ones (unit and
+// event level) resolved with their level.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,20 +17,19 @@ describe('quantile metrics in the models', () => {
     const [e] = load(withExtra(extra, replaceOnce(BASE_SPEC, 'primary: order_completed', 'primary: p90_amount')));
     const m = e.metrics[0];
     expect(m.kind).toBe('quantile');
-    expect(m.quantile).toEqual({ level: 0.9, ignoreZeros: true });
+    expect(m.quantile).toEqual({ level: 0.9, ignoreZeros: true, levelOf: 'unit' });
     expect(m.numerator.kind).toBe('mean');
   });
 
-  it('refuses event-level quantiles at the level field, saying why', () => {
-    const extra = '  p90_event:\n    type: quantile\n    quantile: 0.9\n    level: event\n    source: web_events\n    value: amount\n';
-    const diags = diagnosticsOf(withExtra(extra));
-    expect(diags).toContainEqual({
-      file: EXTRA,
-      ...locate(`metrics:\n${extra}`, 'event\n', '    level: '),
-      field: 'metrics.p90_event.level',
-      message:
-        'event-level quantiles are not supported: units with several events are clusters, and their interval needs a clustered variance correction exptrack does not implement; use level: unit (the quantile of per-unit values)',
-    });
+  it('resolves an event-level quantile', () => {
+    const extra = "  p50_order:\n    type: quantile\n    quantile: 0.5\n    level: event\n    source: web_events\n    value: amount\n";
+    const [e] = load(withExtra(extra, replaceOnce(BASE_SPEC, 'primary: order_completed', 'primary: p50_order')));
+    expect(e.metrics[0].quantile).toEqual({ level: 0.5, ignoreZeros: false, levelOf: 'event' });
+  });
+
+  it('names a wrong level at its line and column', () => {
+    const extra = '  p50_order:\n    type: quantile\n    quantile: 0.5\n    level: session\n    source: web_events\n    value: amount\n';
+    expect(diagnosticsOf(withExtra(extra))).toContainEqual(expect.objectContaining({ file: EXTRA, ...locate(`metrics:\n${extra}`, 'session'), field: 'metrics.p50_order.level' }));
   });
 
   it('needs a quantile level and a value, takes no capping, and keeps quantile fields off other metrics', () => {
