@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig, type Target } from '../../src/config/project-config.js';
 import type { Results } from '../../src/run/results.js';
 import { runProject } from '../../src/run/run-project.js';
-import { quantileOrderRanks } from '../../src/stats/index.js';
+import { eventQuantileRanks, quantileOrderRanks, type EventQuantileSums } from '../../src/stats/index.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import { compareResults } from '../helpers/compare-results.js';
 import { CLI, demoProject } from '../helpers/demo-project.js';
@@ -56,7 +56,7 @@ describe.each(WAREHOUSES)('quantile metrics on %s', (warehouse) => {
     const adapter = await getWarehouse(target.type).createAdapter(target.settings, { projectRoot: project, targetName: target.name });
     try {
       let checked = 0;
-      for (const m of results.metrics.filter((x) => x.quantile)) {
+      for (const m of results.metrics.filter((x) => x.quantile?.levelOf === 'unit')) {
         const column = `m_${results.metrics.findIndex((x) => x.name === m.name) + 1}_y`;
         const rows = await adapter.query(`${head}last_cte AS (SELECT 1 AS x)\nSELECT variant, CAST(${column} AS DOUBLE PRECISION) AS v FROM analysed_values`, { experiment: 'checkout_quantile', step: 'quantiles' });
         for (const arm of m.quantile!.arms) {
@@ -75,6 +75,52 @@ describe.each(WAREHOUSES)('quantile metrics on %s', (warehouse) => {
         }
       }
       expect(checked).toBe(6);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it('event level: the order statistics of every matching event, at ranks from the unit-clustered variance', async () => {
+    const { results, dir } = runs.get(warehouse)!.get('checkout_quantile')!;
+    const m = results.metrics.find((x) => x.name === 'order_value_event_p50')!;
+    expect(m.quantile!.levelOf).toBe('event');
+    // The events from the same compiled CTEs; sorted, counted per unit and ranked here instead of in the warehouse.
+    const sql = readFileSync(join(dir, 'sql', '09_quantiles.sql'), 'utf8');
+    const head = sql.slice(0, sql.indexOf('ordered_events AS ('));
+    const target = targets.get(warehouse)!;
+    const adapter = await getWarehouse(target.type).createAdapter(target.settings, { projectRoot: project, targetName: target.name });
+    try {
+      const rows = await adapter.query(`${head}last_cte AS (SELECT 1 AS x)\nSELECT variant, unit_id, CAST(v AS DOUBLE PRECISION) AS v FROM event_input WHERE metric = 'order_value_event_p50'`, { experiment: 'checkout_quantile', step: 'quantiles' });
+      for (const arm of m.quantile!.arms) {
+        const events = rows.filter((r) => r.variant === arm.variant).map((r) => ({ unit: String(r.unit_id), v: Number(r.v) }));
+        const sorted = events.map((e) => e.v).sort((a, b) => a - b);
+        const estimate = sorted[Math.ceil(sorted.length * 0.5) - 1];
+        const perUnit = new Map<string, { e: number; m: number }>();
+        for (const e of events) {
+          const u = perUnit.get(e.unit) ?? { e: 0, m: 0 };
+          u.e++;
+          if (e.v <= estimate) u.m++;
+          perUnit.set(e.unit, u);
+        }
+        const units = [...perUnit.values()];
+        const sums: EventQuantileSums = {
+          units: units.length,
+          events: sorted.length,
+          below: { sum: units.reduce((a, u) => a + u.m, 0), sumSquares: units.reduce((a, u) => a + u.m * u.m, 0) },
+          eventCount: { sum: units.reduce((a, u) => a + u.e, 0), sumSquares: units.reduce((a, u) => a + u.e * u.e, 0) },
+          belowTimesEvents: units.reduce((a, u) => a + u.m * u.e, 0),
+        };
+        const ranks = eventQuantileRanks(sums, 0.5);
+        // Some buyers order more than once, so the events are clustered. The demo draws each order's amount
+        // independently, so here the clustered interval is about as wide as the unclustered one (within a few
+        // ranks); bench/calibrate-quantile.ts has units whose events are correlated, where it is not.
+        expect(sums.events).toBeGreaterThan(sums.units);
+        const naive = quantileOrderRanks(sums.events, 0.5);
+        expect(Math.abs(ranks.upper - ranks.lower - (naive.upper - naive.lower))).toBeLessThanOrEqual(4);
+        expect([arm.n, arm.events]).toEqual([sums.units, sums.events]);
+        expect(arm.ranks).toEqual(ranks);
+        expect([arm.lower, arm.estimate, arm.upper]).toEqual([sorted[ranks.lower - 1], estimate, sorted[ranks.upper - 1]]);
+      }
     } finally {
       await adapter.close();
     }
