@@ -1,7 +1,17 @@
 // Quantile metrics' statistics (src/stats/quantile-estimate.ts) against gbstats' published test values,
 // and the order-statistic interval's properties.
 import { describe, expect, it } from 'vitest';
-import { compareVariants, quantileArmStats, quantileMinimumUnits, quantileOrderRanks, quantileOrderZ, quantileStandardError, standardNormalQuantile } from '../../src/stats/index.js';
+import {
+  compareVariants,
+  eventQuantileRanks,
+  eventShareVariance,
+  quantileArmStats,
+  quantileMinimumUnits,
+  quantileOrderRanks,
+  quantileOrderZ,
+  quantileStandardError,
+  standardNormalQuantile,
+} from '../../src/stats/index.js';
 import { expectClose } from './tolerance.js';
 
 // gbstats bayesian/test_tests.py, TestGaussianEffectABTest: two unit-level QuantileStatistic arms (n, the
@@ -68,5 +78,34 @@ describe('the order-statistic interval', () => {
     }
     expect(cover).toBeGreaterThan(0.94);
     expect(cover).toBeLessThan(0.97);
+  });
+});
+
+describe('event-level quantiles: the clustered variance of the share below the quantile', () => {
+  it('with one event per unit reduces to the binomial variance F (1 - F) / (n - 1)', () => {
+    // 100 units, one event each, 30 of them at or below the quantile.
+    const v = eventShareVariance({ units: 100, events: 100, below: { sum: 30, sumSquares: 30 }, eventCount: { sum: 100, sumSquares: 100 }, belowTimesEvents: 30 });
+    expectClose(v, (0.3 * 0.7) / 99);
+  });
+
+  it('follows the delta method for a ratio of unit means on a small example worked by hand', () => {
+    // Units (m, e): (1, 2), (0, 1), (2, 3), (1, 1): F = 4 / 7, ebar = 7 / 4.
+    const s = { units: 4, events: 7, below: { sum: 4, sumSquares: 6 }, eventCount: { sum: 7, sumSquares: 15 }, belowTimesEvents: 9 };
+    const f = 4 / 7;
+    const vm = (6 - 16 / 4) / 3;
+    const ve = (15 - 49 / 4) / 3;
+    const cme = (9 - 28 / 4) / 3;
+    expectClose(eventShareVariance(s), (vm - 2 * f * cme + f * f * ve) / (4 * (7 / 4) ** 2));
+    const r = eventQuantileRanks(s, 0.5);
+    const half = quantileOrderZ() * 7 * Math.sqrt(eventShareVariance(s));
+    expect(r).toEqual({ estimate: 4, lower: Math.max(1, Math.floor(3.5 - half)), upper: Math.min(7, Math.ceil(3.5 + half)) });
+  });
+
+  it('widens the interval when a unit’s events move together', () => {
+    // Same shares below (half the events), but all-or-nothing per unit versus split within each unit.
+    const together = eventShareVariance({ units: 200, events: 800, below: { sum: 400, sumSquares: 100 * 16 }, eventCount: { sum: 800, sumSquares: 200 * 16 }, belowTimesEvents: 100 * 16 });
+    const split = eventShareVariance({ units: 200, events: 800, below: { sum: 400, sumSquares: 200 * 4 }, eventCount: { sum: 800, sumSquares: 200 * 16 }, belowTimesEvents: 200 * 8 });
+    expect(together).toBeGreaterThan(split * 10);
+    expect(split).toBe(0);
   });
 });
