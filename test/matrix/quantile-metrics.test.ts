@@ -84,6 +84,7 @@ describe.each(WAREHOUSES)('quantile metrics on %s', (warehouse) => {
     const { results, dir } = runs.get(warehouse)!.get('checkout_quantile')!;
     const m = results.metrics.find((x) => x.name === 'order_value_event_p50')!;
     expect(m.quantile!.levelOf).toBe('event');
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/\| Median order value, over orders \(7 days\) \| p50 of events \| `control` \| 593 \(\d+ events\) \|/);
     // The events from the same compiled CTEs; sorted, counted per unit and ranked here instead of in the warehouse.
     const sql = readFileSync(join(dir, 'sql', '09_quantiles.sql'), 'utf8');
     const head = sql.slice(0, sql.indexOf('ordered_events AS ('));
