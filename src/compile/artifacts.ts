@@ -13,7 +13,9 @@ export const STEPS = [
 export const ASSIGNMENT_STEP = { name: 'assignment', file: '07_assignment.sql', template: 'assignment' } as const;
 /** Compiled after the steps above only when the spec asks for rank tests (analysis.mann_whitney). */
 export const RANKS_STEP = { name: 'ranks', file: '08_ranks.sql', template: 'ranks' } as const;
-export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name | typeof RANKS_STEP.name;
+/** Compiled last, only when the spec has quantile metrics: their order statistics per arm (src/run/quantile-results.ts). */
+export const QUANTILES_STEP = { name: 'quantiles', file: '09_quantiles.sql', template: 'quantiles' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name | typeof RANKS_STEP.name | typeof QUANTILES_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

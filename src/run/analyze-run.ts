@@ -78,7 +78,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     const values = [...new Set(rows.map(valueOf))].sort();
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
-  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension, sorted.quantiles ?? []);
   if (compiled.layout.rankTests) addRankTests(exp, metrics, sorted.ranks ?? []);
 
   const inputs: CheckInputs = {

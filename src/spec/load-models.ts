@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ExprError, isBooleanExpression, parseExpression, referencedColumns, type Expr } from '../expr/index.js';
 import { unknownName, type Diagnostic } from './diagnostics.js';
 import { ModelsFileSchema, type FilterInput, type MetricInput, type SourceInput } from './schemas.js';
+import { quantileFieldDiagnostics } from './quantile-metric.js';
 import { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 
@@ -136,7 +137,7 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
     };
     let source: Located<SourceInput> | undefined;
     if (t === 'ratio') {
-      for (const f of ['source', 'value', 'baseline', 'filter', 'window', 'capping'] as const) {
+      for (const f of ['source', 'value', 'baseline', 'filter', 'window', 'capping', 'quantile', 'level', 'ignore_zeros'] as const) {
         notFor(f, `a ratio metric takes ${f} from its numerator and denominator metrics; set it there`);
       }
       for (const part of ['numerator', 'denominator'] as const) {
@@ -147,7 +148,7 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
         }
         const target = raw.metrics.get(name);
         if (!target) diagnostics.push(m.file.diagnostic(at(part), unknownName('metric', name, [...raw.metrics.keys()])));
-        else if (target.value.type === 'ratio' || target.value.type === 'paired') {
+        else if (target.value.type === 'ratio' || target.value.type === 'paired' || target.value.type === 'quantile') {
           diagnostics.push(m.file.diagnostic(at(part), `${part} '${name}' is a ${target.value.type} metric; use a proportion, mean or count metric`));
         }
       }
@@ -159,17 +160,18 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
         source = raw.sources.get(m.value.source);
         if (!source) diagnostics.push(m.file.diagnostic(at('source'), unknownName('source', m.value.source, sourceNames)));
       }
-      if ((t === 'mean' || t === 'paired') && m.value.value === undefined) {
+      if ((t === 'mean' || t === 'paired' || t === 'quantile') && m.value.value === undefined) {
         diagnostics.push(m.file.diagnostic(m.path, `a ${t} metric needs a value expression (for example value: amount)`));
       }
       if ((t === 'proportion' || t === 'count') && m.value.value !== undefined) {
-        diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean and paired metrics; a ${t} metric counts matching events`));
+        diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean, paired and quantile metrics; a ${t} metric counts matching events`));
       }
       if (t === 'paired' && m.value.baseline === undefined) {
         diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit)'));
       }
       if (t !== 'paired') notFor('baseline', 'baseline is only used by paired metrics');
-      if (t === 'proportion' || t === 'paired') notFor('capping', `capping does not apply to a ${t} metric`);
+      if (t === 'proportion' || t === 'paired' || t === 'quantile') notFor('capping', `capping does not apply to a ${t} metric`);
+      quantileFieldDiagnostics(m, at, diagnostics);
       const cap = m.value.capping;
       if (cap && (cap.percentile === undefined) === (cap.value === undefined)) {
         diagnostics.push(m.file.diagnostic(at('capping'), 'capping needs exactly one of percentile (for example 0.99) or value'));
