@@ -89,7 +89,7 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
   it('every spec: every number of results.json equals DuckDB’s (aggregate rows exactly, statistics within 1e-9)', () => {
     const base = results.get('local')!;
     const other = results.get(TARGET[cloud])!;
-    expect([...other.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect([...other.keys()].sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     let capped = 0;
     let dimensionRows = 0;
     for (const [id, r] of base) {
@@ -112,8 +112,10 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
   it('every compiled step of every spec returns DuckDB’s rows (decimals exactly)', async () => {
     const queries = compiledQueries(compileDemoFor(cloud));
     const native = new Map(compiledQueries(compileDemoFor('duckdb')).map((q) => [q.key, q.sql]));
-    // Every step, plus the assignment audit of the one demo spec that declares its scheme.
-    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 1);
+    // Every step, plus the assignment audit of the one demo spec that declares its scheme and the
+    // ranks step of the one that asks for a rank test (upsell_widget).
+    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 2);
+    expect(queries.some((q) => q.key.startsWith('upsell_widget') && q.file.endsWith('_ranks.sql'))).toBe(true);
     for (const q of queries) {
       const rows: unknown[][] =
         cloud === 'bigquery'

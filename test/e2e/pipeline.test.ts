@@ -26,7 +26,7 @@ const primary = (id: string) => results.get(id)!.metrics.find((m) => m.role === 
 
 describe('demo run on DuckDB', () => {
   it('writes one package per demo spec and exits 1 because three specs fail error checks', () => {
-    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     expect(summary.exitCode).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 // The whole demo on every warehouse that runs here, on the same data: DuckDB builds the demo warehouse,
-// the loader copies it into a real PostgreSQL server, runProject runs the five specs on each, and every
+// the loader copies it into a real PostgreSQL server, runProject runs the eight specs on each, and every
 // statistic of results.json must agree across warehouses to 1e-9 (relative); the aggregate rows (and
 // so dataDigest) must be identical.
 import { readFileSync } from 'node:fs';
@@ -78,10 +78,10 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
     runs.set(warehouse, { summary, results });
   });
 
-  it('runs all five specs and finds what is planted in the data', () => {
+  it('runs all eight specs and finds what is planted in the data', () => {
     const { summary, results } = runs.get(warehouse)!;
     expect(summary.target.type).toBe(warehouse);
-    expect([...results.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect([...results.keys()].sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     expect(results.get('recommendation_carousel')!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status).toBe('fail');
     for (const id of ['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']) {
       expect(results.get(id)!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status, id).toBe('pass');
@@ -90,6 +90,15 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
     expect(results.get('homepage_aa')!.decision.recommendation).not.toBe('ship');
     expect(results.get('pricing_banner')!.checks.find((c) => c.reasonCode === 'SRM_DETECTED')!.status).toBe('fail');
     expect(results.get('mobile_onboarding')!.checks.find((c) => c.reasonCode === 'DATA_STALE')!.status).toBe('fail');
+    // Round two: the rank test (08_ranks on this warehouse), the 2x2 interaction and the three-arm bandit advice.
+    const mw = results.get('upsell_widget')!.metrics.find((m) => m.name === 'revenue_per_user')!.mannWhitney![0];
+    expect(mw.probabilityOfSuperiority).toBeGreaterThan(0.5);
+    expect(mw.pValue).toBeLessThan(0.05);
+    const interaction = results.get('checkout_layout_copy')!.factorial!.metrics[0].effects.find((e) => e.kind === 'interaction')!;
+    expect(interaction.effect.ci[0]!).toBeGreaterThan(0);
+    const advice = results.get('homepage_hero')!.bandit!.arms;
+    expect(advice.map((a) => a.variant)).toEqual(['control', 'hero_video', 'hero_reviews']);
+    expect(advice.find((a) => a.variant === 'hero_reviews')!.advisedWeight).toBeGreaterThan(0.5);
     expect(summary.exitCode).toBe(1);
   });
 

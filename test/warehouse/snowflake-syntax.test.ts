@@ -65,9 +65,9 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
     queries = (await compileDemo(PLACEHOLDER_SNOWFLAKE_CONFIG)).queries;
   });
 
-  it('compiles all five demo specs, every step, in Snowflake spelling', () => {
-    // recommendation_carousel declares its assignment scheme, so it has the assignment step too.
-    expect(queries).toHaveLength(5 * STEPS.length + 1);
+  it('compiles all eight demo specs, every step, in Snowflake spelling', () => {
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test: one more step each.
+    expect(queries).toHaveLength(8 * STEPS.length + 2);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
