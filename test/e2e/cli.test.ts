@@ -96,7 +96,7 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     expect(summary.exitCode).toBe(1);
-    expect(summary.experiments).toHaveLength(5);
+    expect(summary.experiments).toHaveLength(8);
     expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
     expect(r.stderr).toContain('checkout_redesign: [1/6] exposures');
     expect(r.stderr).toContain('[3/6] sources');
