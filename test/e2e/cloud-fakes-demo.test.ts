@@ -141,7 +141,8 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
         }),
       );
     }
-  });
+    // Eight demo specs, every step each, through two SQL translations: minutes on a shared two-core machine.
+  }, 240_000);
 
   it('plan gives DuckDB’s baseline, traffic and sample sizes', async () => {
     const opts = { asOf: config.asOf!, lookbackDays: 28, days: 14, mde: null, lift: 0.05, power: 0.8 };

@@ -54,7 +54,7 @@ targets:
     mkdirSync(join(root, 'reports-sf'));
     viaSnowflake = await runProject({ config: project, target: getTarget(project, 'sf'), selectors: [], asOf: DEMO_AS_OF, reportsDir: join(root, 'reports-sf') });
     direct = await runProject({ config: project, target: getTarget(project, 'local'), selectors: [], asOf: DEMO_AS_OF, reportsDir: join(root, 'reports-duckdb') });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     connection?.closeSync();
