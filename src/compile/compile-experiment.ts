@@ -4,7 +4,8 @@ import { ValidationError } from '../spec/diagnostics.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { ASSIGNMENT_STEP, PAIRS_STEP, RANKS_STEP, STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, PAIRS_STEP, RANKS_STEP, SHIFT_BINS, SHIFT_BINS_STEP, STEPS, type StepName } from './artifacts.js';
+import { SqlFragment } from './sql-fragment.js';
 import { assignmentContext } from './assignment-context.js';
 import { planMetrics, type MetricLayout, type SourceScan } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
@@ -93,6 +94,10 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   const pairMetrics = pairMetricContexts(exp, plan.metricSources);
   const context = {
     rankTests,
+    shiftBins: SHIFT_BINS,
+    // Fixed SQL (no spec text): the numerator and denominator of the pooled-rank bin.
+    shiftBinRank: new SqlFragment(`(low_rank - 1) * ${SHIFT_BINS}`),
+    shiftBinUnits: new SqlFragment('pooled_units'),
     pairMetrics,
     control: exp.controlKey,
     treatments: exp.variants.filter((v) => !v.isControl).map((v) => v.key),
@@ -146,9 +151,9 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof PAIRS_STEP;
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof PAIRS_STEP;
   const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP] : []), ...(pairMetrics.length > 0 ? [PAIRS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []), ...(pairMetrics.length > 0 ? [PAIRS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);

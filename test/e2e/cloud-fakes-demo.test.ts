@@ -113,8 +113,8 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
     const queries = compiledQueries(compileDemoFor(cloud));
     const native = new Map(compiledQueries(compileDemoFor('duckdb')).map((q) => [q.key, q.sql]));
     // Every step, plus the assignment audit of the one demo spec that declares its scheme and the
-    // ranks step of the one that asks for a rank test (upsell_widget).
-    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 2);
+    // ranks and shift-bins steps of the one that asks for a rank test (upsell_widget).
+    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 3);
     expect(queries.some((q) => q.key.startsWith('upsell_widget') && q.file.endsWith('_ranks.sql'))).toBe(true);
     for (const q of queries) {
       const rows: unknown[][] =

@@ -66,8 +66,8 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
   });
 
   it('compiles all eight demo specs, every step, in Snowflake spelling', () => {
-    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test: one more step each.
-    expect(queries).toHaveLength(8 * STEPS.length + 2);
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(queries).toHaveLength(8 * STEPS.length + 3);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
