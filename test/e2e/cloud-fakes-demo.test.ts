@@ -57,7 +57,8 @@ beforeAll(async () => {
     const summary = await runProject({ config, target: getTarget(config, name), selectors: [], asOf: config.asOf!, reportsDir: join(project, `reports-${name}`) });
     results.set(name, new Map(summary.experiments.map((e) => [e.id, JSON.parse(readFileSync(join(e.packageDir, 'results.json'), 'utf8')) as Results])));
   }
-}, 300_000);
+  // Three full runs of eight demo specs (DuckDB, fake BigQuery, fake Snowflake): minutes on a shared machine.
+}, 600_000);
 
 afterAll(async () => {
   await Promise.all([bq?.stop(), sf?.stop()]);
