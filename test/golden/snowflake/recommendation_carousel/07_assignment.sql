@@ -64,7 +64,7 @@ hash_inputs AS (
 audited AS (
   SELECT
     h.variant,
-    MOD(TO_NUMBER(LEFT(MD5("h"."hash_input"), 8), 'XXXXXXXX'), 10000) AS shard
+    MOD(TO_NUMBER(UPPER(LEFT(MD5("h"."hash_input"), 8)), 'XXXXXXXX'), 10000) AS shard
   FROM hash_inputs AS h
 ),
 expected AS (
