@@ -4,8 +4,9 @@ import { ValidationError } from '../spec/diagnostics.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { ASSIGNMENT_STEP, PAIRS_STEP, RANKS_STEP, SHIFT_BINS, SHIFT_BINS_STEP, STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, PAIRS_STEP, QUANTILES_STEP, RANKS_STEP, SHIFT_BINS, SHIFT_BINS_STEP, STEPS, type StepName } from './artifacts.js';
 import { SqlFragment } from './sql-fragment.js';
+import { quantileStepContext, type QuantileMetricLayout } from './quantile-plan.js';
 import { assignmentContext } from './assignment-context.js';
 import { planMetrics, type MetricLayout, type SourceScan } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
@@ -31,6 +32,8 @@ export interface ResultLayout {
   rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
   /** Paired metrics whose source has pair_key (the pairs step): their paired tests read that step's rows. */
   pairMetrics?: string[];
+  /** Quantile metrics (the quantiles step), when the spec has any; `kind` tells an incremental planner to recompute them in full. */
+  quantileMetrics?: QuantileMetricLayout[];
 }
 
 export interface CompiledExperiment {
@@ -92,8 +95,10 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
   // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
   const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
   const pairMetrics = pairMetricContexts(exp, plan.metricSources);
+  const quantiles = quantileStepContext(exp, plan);
   const context = {
     rankTests,
+    ...quantiles.context,
     shiftBins: SHIFT_BINS,
     // Fixed SQL (no spec text): the numerator and denominator of the pooled-rank bin.
     shiftBinRank: new SqlFragment(`(low_rank - 1) * ${SHIFT_BINS}`),
@@ -151,9 +156,15 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof PAIRS_STEP;
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof QUANTILES_STEP | typeof PAIRS_STEP;
   const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []), ...(pairMetrics.length > 0 ? [PAIRS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const steps = [
+    ...STEPS,
+    ...(exp.assignment ? [ASSIGNMENT_STEP] : []),
+    ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []),
+    ...(quantiles.layout.length > 0 ? [QUANTILES_STEP] : []),
+    ...(pairMetrics.length > 0 ? [PAIRS_STEP] : []),
+  ].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
@@ -170,7 +181,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     fingerprints,
     dataNeededUntil,
     sourceAliases,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}), ...(pairMetrics.length ? { pairMetrics: pairMetrics.map((p) => p.metric) } : {}) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}), ...(quantiles.layout.length ? { quantileMetrics: quantiles.layout } : {}), ...(pairMetrics.length ? { pairMetrics: pairMetrics.map((p) => p.metric) } : {}) },
   };
 }
 

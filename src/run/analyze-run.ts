@@ -73,7 +73,7 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     const values = [...new Set(rows.map(valueOf))].sort();
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
-  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension, sorted.quantiles ?? []);
   if (compiled.layout.rankTests) addRankTests(exp, metrics, sorted.ranks ?? []);
   if (compiled.layout.rankTests) addShiftBounds(exp, metrics, sorted.shift_bins ?? []);
   if (compiled.layout.pairMetrics) addPairIdPairs(exp, metrics, compiled.layout.pairMetrics, sorted.pairs ?? []);

@@ -7,6 +7,7 @@ import type { BanditAdvice } from './bandit-advice.js';
 import type { FactorialResult } from './factorial-results.js';
 import type { HoldoutSummary } from './holdout-summary.js';
 import type { RankTestResult } from './rank-tests.js';
+import type { QuantileMetricResult } from './quantile-results.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -100,7 +101,7 @@ export interface ComparisonResult {
 
 /** Which method produced a metric's numbers (the report's methodology section reads this). */
 export interface MetricMethod {
-  test: 'welch-t' | 'paired-t';
+  test: 'welch-t' | 'paired-t' | 'quantile-order-statistics';
   sides: 'two-sided' | 'greater' | 'less';
   sequential: { tuning: number } | null;
   cuped: { lookbackSeconds: number } | null;
@@ -130,6 +131,8 @@ export interface MetricResult {
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
   /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
   mannWhitney?: RankTestResult[];
+  /** Quantile metrics: each arm's order statistics (the arms' mean is the quantile; not broken down by dimension). */
+  quantile?: QuantileMetricResult;
 }
 
 export type Recommendation = 'ship' | 'iterate' | 'stop' | 'rerun';

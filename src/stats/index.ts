@@ -22,7 +22,7 @@ export { pairedTTest } from './paired-test.js';
 export type { PairedSums } from './paired-test.js';
 export { mdeForDuration, powerForLift, sampleSizeForMde } from './power-analysis.js';
 export type { DurationPlan, PowerInputs, SampleSizePlan } from './power-analysis.js';
-export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks } from './quantile-estimate.js';
+export { QUANTILE_ORDER_CI, quantileArmStats, quantileOrderRanks, quantileMinimumUnits, quantileOrderZ, quantileStandardError } from './quantile-estimate.js';
 export type { QuantileArm } from './quantile-estimate.js';
 export { conditionalPower } from './conditional-power.js';
 export type { InterimLook } from './conditional-power.js';
@@ -34,3 +34,5 @@ export { EXACT_MAX_ARM, exactUDistribution, mannWhitney } from './mann-whitney.j
 export type { MannWhitneyResult, RankSums } from './mann-whitney.js';
 export { hodgesLehmannBounds, hodgesLehmannExact, rankBins } from './hodges-lehmann.js';
 export type { HodgesLehmannBounds, ValueBin } from './hodges-lehmann.js';
+export { eventQuantileRanks, eventShareVariance } from './event-quantile.js';
+export type { EventQuantileSums } from './event-quantile.js';

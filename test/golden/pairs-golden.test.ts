@@ -17,7 +17,7 @@ describe.each(warehouseNames())('golden pairs SQL for %s', (warehouse) => {
   it('matches its golden file', async () => {
     const project = await demoProject({ withData: false });
     addShadowSpecs(project);
-    const pairs = compiledQueries(compileDemoFor(warehouse, project)).filter((q) => q.file === '09_pairs.sql');
+    const pairs = compiledQueries(compileDemoFor(warehouse, project)).filter((q) => q.file === '10_pairs.sql');
     expect(pairs.map((q) => q.experiment)).toEqual(['shadow_latency', 'shadow_latency_daily']);
     const path = join(DIR, warehouse, pairs[0].key);
     if (UPDATE) {

@@ -109,6 +109,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
         '  MIN({{> date_day ts=(col "t" "at")}}) AS c7,',
         '  MAX({{> safe_divide numerator=(col "t" "amount") denominator=(col "t" "n")}}) AS c8,',
         '  SUM({{> to_double value=(col "t" "n")}}) AS c9,',
+        '  MIN({{> whole_number value=(col "t" "amount")}}) AS c13,',
         '  {{> percentile value=(col "t" "amount") fraction=0.95}} AS c10,',
         '  MAX({{> hash64 value=(col "t" "a")}}) AS c11,',
         '  {{> xor_agg value=(col "t" "h")}} AS c12',
@@ -129,6 +130,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
       'PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY CAST("t"."amount" AS DOUBLE))',
       "TO_NUMBER(UPPER(SUBSTR(MD5(\"t\".\"a\"), 1, 16)), 'XXXXXXXXXXXXXXXX')",
       'CAST(BITXOR_AGG("t"."h") AS VARCHAR)',
+      'CAST("t"."amount" AS BIGINT)',
     ]) {
       expect(sql).toContain(spelling);
     }
