@@ -127,7 +127,7 @@ export interface MetricResult {
   arms: ArmResult[];
   comparisons: ComparisonResult[];
   /** Paired metrics: the test on per-unit differences, per arm. */
-  paired: { variant: string; difference: EffectEstimate }[] | null;
+  paired: { variant: string; difference: EffectEstimate; /** Pairs matched by pair id (sources with pair_key); absent for per-unit pairs. */ pairs?: number }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
   /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
   mannWhitney?: RankTestResult[];

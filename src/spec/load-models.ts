@@ -43,7 +43,7 @@ export function yamlFilesIn(dir: string): string[] {
 
 /** Columns an expression over a source may use: declared columns plus its key columns. */
 export function sourceColumns(s: SourceInput): string[] {
-  return [...new Set([...Object.keys(s.columns), ...(s.timestamp ? [s.timestamp] : []), ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : [])])];
+  return [...new Set([...Object.keys(s.columns), ...(s.timestamp ? [s.timestamp] : []), ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : []), ...(s.pair_key ? [s.pair_key] : [])])];
 }
 
 /** Parses an expression field and checks that it only names the source's columns. */
@@ -166,8 +166,13 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
       if ((t === 'proportion' || t === 'count') && m.value.value !== undefined) {
         diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean, paired and quantile metrics; a ${t} metric counts matching events`));
       }
-      if (t === 'paired' && m.value.baseline === undefined) {
-        diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit)'));
+      // A source with pair_key pairs rows across arms by that id: the control arm's value is the baseline.
+      const pairKeyed = source?.value.pair_key !== undefined;
+      if (t === 'paired' && !pairKeyed && m.value.baseline === undefined) {
+        diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit), or a source with pair_key'));
+      }
+      if (t === 'paired' && pairKeyed && m.value.baseline !== undefined) {
+        diagnostics.push(m.file.diagnostic(at('baseline'), `source '${m.value.source}' has pair_key: each variant's value is paired with control's value of the same ${source!.value.pair_key}, so baseline is not used`));
       }
       if (t !== 'paired') notFor('baseline', 'baseline is only used by paired metrics');
       if (t === 'proportion' || t === 'paired' || t === 'quantile') notFor('capping', `capping does not apply to a ${t} metric`);

@@ -27,6 +27,7 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
     loadedAt: s.loaded_at ?? null,
     experimentKeyColumn: s.experiment_key ?? null,
     variantColumn: s.variant ?? null,
+    ...(s.pair_key ? { pairKey: s.pair_key } : {}),
     columns: s.columns,
     dimensions: s.dimensions,
     location: locationOf(src),

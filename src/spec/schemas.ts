@@ -53,6 +53,9 @@ export const SourceSchema = z
     loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
     experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
     variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
+    pair_key: ColumnName.optional().describe(
+      'matched pairs: column holding the id of the input a row was produced from (a request replayed to a shadow variant); paired metrics over this source pair each variant\'s rows with control\'s rows of the same id',
+    ),
     columns: z.record(ColumnName, ColumnType).default({}).describe('other columns usable in expressions'),
     dimensions: z.array(ColumnName).default([]).describe('columns results can be broken down by'),
   })

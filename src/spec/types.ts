@@ -13,6 +13,8 @@ export interface ResolvedSource {
   loadedAt: string | null;
   experimentKeyColumn: string | null;
   variantColumn: string | null;
+  /** Matched pairs by id: paired metrics over this source pair rows across arms by this column. */
+  pairKey?: string | null;
   columns: Record<string, 'string' | 'number' | 'boolean' | 'timestamp'>;
   dimensions: string[];
   /** Where the source is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */

@@ -32,5 +32,7 @@ export { factorialEffects } from './factorial-effects.js';
 export type { FactorialCell, FactorialEffect } from './factorial-effects.js';
 export { EXACT_MAX_ARM, exactUDistribution, mannWhitney } from './mann-whitney.js';
 export type { MannWhitneyResult, RankSums } from './mann-whitney.js';
+export { hodgesLehmannBounds, hodgesLehmannExact, rankBins } from './hodges-lehmann.js';
+export type { HodgesLehmannBounds, ValueBin } from './hodges-lehmann.js';
 export { eventQuantileRanks, eventShareVariance } from './event-quantile.js';
 export type { EventQuantileSums } from './event-quantile.js';

@@ -65,9 +65,9 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
     queries = (await compileDemo(PLACEHOLDER_SNOWFLAKE_CONFIG)).queries;
   });
 
-  it('compiles all five demo specs, every step, in Snowflake spelling', () => {
-    // recommendation_carousel declares its assignment scheme, so it has the assignment step too.
-    expect(queries).toHaveLength(5 * STEPS.length + 1);
+  it('compiles all eight demo specs, every step, in Snowflake spelling', () => {
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(queries).toHaveLength(8 * STEPS.length + 3);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
@@ -82,7 +82,7 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
   });
 
   it('the parsers reject a real syntax error, also near GROUPING SETS', () => {
-    const metrics = queries.find((q) => q.sql.includes('GROUPING SETS'))!;
+    const metrics = queries.find((q) => q.sql.includes('GROUPING SETS') && q.sql.includes('COUNT(*) AS units'))!;
     expect(() => parseWithNodeSqlParser(metrics.sql.replace('GROUP BY GROUPING SETS', 'GROUP GROUPING SETS'))).toThrow();
     expect(() => parseWithNodeSqlParser(metrics.sql.replace('COUNT(*) AS units', 'COUNT(*) AS AS units'))).toThrow();
     expect(validate(metrics.sql.replace('COUNT(*) AS units', 'COUNT(*) AS AS units'), 'snowflake').valid).toBe(false);
