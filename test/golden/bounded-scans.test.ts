@@ -194,9 +194,10 @@ describe.each(warehouseNames())('bounded source scans on %s', (warehouse) => {
     for (const s of scans) {
       const what = `${key}: ${s.table} AS ${s.alias}`;
       expect(s.alias, `${what} has no alias`).not.toBeNull();
-      // Event sources read by metrics (and so fingerprinted, and summed per day by the daily step, which is the
-      // metrics template) start a CUPED lookback early; the rest at the start.
-      const early = (q.file === '02_metrics.sql' || q.file === '04_fingerprints.sql' || q.file === '05_daily.sql') && s.table !== q.exposureTable ? q.lookbackMs : 0;
+      // Event sources read by metrics (and so fingerprinted, summed per day by the daily step, and ranked by the
+      // Mann-Whitney steps, which all build on the metrics' per-unit CTEs) start a CUPED lookback early; the rest at the start.
+      const metricSteps = ['02_metrics.sql', '04_fingerprints.sql', '05_daily.sql', '08_ranks.sql', '08_shift_bins.sql'];
+      const early = metricSteps.includes(q.file) && s.table !== q.exposureTable ? q.lookbackMs : 0;
       expect(s.lower, `${what}: lower bound on ${q.sources.get(s.table)?.timestamp}`).toEqual([start - early]);
       expect(s.upper.length, `${what}: upper bound`).toBe(1);
       expect(s.upper[0], what).toBeGreaterThan(start);
