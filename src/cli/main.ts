@@ -30,6 +30,8 @@ program
   .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
   .option('--reports-dir <dir>', 'where packages go (default: <project>/reports)')
   .option('-q, --quiet', 'no progress on stderr')
+  .option('--incremental', "refresh from the state in the target's write_schema, reading only rows since the last run (README, Scheduled runs)")
+  .option('--full-refresh', 'rebuild the state in write_schema from every row')
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
 program

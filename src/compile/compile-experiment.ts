@@ -40,6 +40,20 @@ export class CompileError extends Error {}
  * templates and dialect give the same bytes, and nothing here touches a warehouse.
  */
 export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect, renderer: SqlRenderer): CompiledExperiment {
+  const { asOf, bounds, context, plan, fingerprints, dimensions } = experimentContext(exp, asOfInput, dialect);
+  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  return {
+    experimentId: exp.id,
+    asOf,
+    bounds,
+    steps,
+    fingerprints,
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
+  };
+}
+
+/** The template context every step renders from (the incremental plan in src/state adds to it). */
+export function experimentContext(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect) {
   const asOf = new Date(asOfInput).toISOString();
   if (asOf <= exp.start) throw new CompileError(`${exp.id}: as-of ${asOf} is not after the experiment start ${exp.start}`);
   const exposureEnd = exp.end === null ? asOf : minIso(exp.end, asOf);
@@ -95,13 +109,5 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
-  return {
-    experimentId: exp.id,
-    asOf,
-    bounds,
-    steps,
-    fingerprints,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
-  };
+  return { asOf, bounds, context, plan, fingerprints, dimensions };
 }

@@ -10,11 +10,14 @@ import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
 import { analyze } from './analyze-run.js';
 import type { Recommendation } from './results.js';
+import { createStateRunner, wantsState } from '../state/state-runner.js';
+import type { RefreshRecord } from '../state/refresh-state.js';
 
 export type ProgressEvent =
   | { kind: 'step'; experiment: string; step: string; index: number; total: number }
   | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number; bytesEstimated?: number }
-  | { kind: 'package'; experiment: string; dir: string };
+  | { kind: 'package'; experiment: string; dir: string }
+  | { kind: 'refresh'; experiment: string; refresh: RefreshRecord };
 
 export interface ExperimentRunSummary {
   id: string;
@@ -49,6 +52,9 @@ export async function runProject(opts: {
   onProgress?: (e: ProgressEvent) => void;
   /** Aborted on Ctrl-C: the running query is cancelled on the warehouse and nothing more is written. */
   signal?: AbortSignal;
+  /** Refresh from the state in the target's write_schema (src/state); fullRefresh rebuilds it. */
+  incremental?: boolean;
+  fullRefresh?: boolean;
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
@@ -57,7 +63,9 @@ export async function runProject(opts: {
   const signer = loadSigner(config.signing);
   const reportsDir = opts.reportsDir ?? config.paths.reports;
   const warehouse = getWarehouse(target.type);
-  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name });
+  const viaState = wantsState(target, opts);
+  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name, ...(viaState ? { writeSchema: target.state!.writeSchema! } : {}) });
+  const stateRunner = viaState ? createStateRunner({ target, warehouse, adapter, fullRefresh: Boolean(opts.fullRefresh) }) : null;
   const summaries: ExperimentRunSummary[] = [];
   try {
     for (const [i, exp] of compiled.experiments.entries()) {
@@ -65,7 +73,18 @@ export async function runProject(opts: {
       const started = new Date();
       const data: Record<string, Row[]> = {};
       let bytesEstimated: number | undefined;
-      for (const [k, step] of plan.steps.entries()) {
+      const runId = newRunId(started);
+      let refresh: RefreshRecord | undefined;
+      if (stateRunner) {
+        const outcome = await stateRunner.refresh(exp, plan.asOf, runId, { experiment: exp.id, step: 'state', signal: opts.signal });
+        if ('fallback' in outcome) refresh = outcome.fallback;
+        else {
+          refresh = outcome.refresh;
+          Object.assign(data, outcome.data);
+        }
+        progress({ kind: 'refresh', experiment: exp.id, refresh });
+      }
+      for (const [k, step] of (refresh && refresh.mode !== 'full' ? [] : plan.steps).entries()) {
         progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
         const t0 = performance.now();
         const ctx = { experiment: exp.id, step: step.name, signal: opts.signal };
@@ -77,13 +96,14 @@ export async function runProject(opts: {
         progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0, ...(bytes !== undefined ? { bytesEstimated: bytes } : {}) });
       }
       const run = {
-        runId: newRunId(started),
+        runId,
         asOf: plan.asOf,
         target: { name: target.name, type: target.type },
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
       };
       const results = analyze(exp, plan, data, run, TOOL_VERSION);
+      if (refresh) results.refresh = refresh;
       // Ctrl-C after the last query still means: write nothing more.
       if (opts.signal?.aborted) throw new WarehouseError('cancelled before the package was written', { target: target.name, experiment: exp.id, step: 'package' }, 'cancelled');
       const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });

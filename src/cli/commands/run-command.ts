@@ -4,13 +4,14 @@ import { runProject, type ProgressEvent } from '../../run/run-project.js';
 import { loadContext, reportFailure, type CommonOptions } from '../common.js';
 import { EXIT, type ExitCode } from '../exit.js';
 
-export async function runCommand(selectors: string[], opts: CommonOptions & { reportsDir?: string; quiet?: boolean }): Promise<ExitCode> {
+export async function runCommand(selectors: string[], opts: CommonOptions & { reportsDir?: string; quiet?: boolean; incremental?: boolean; fullRefresh?: boolean }): Promise<ExitCode> {
   try {
     const { config, target, asOf } = loadContext(opts);
     const show = (e: ProgressEvent) => {
       if (opts.quiet) return;
       if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
       if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
+      if (e.kind === 'refresh') process.stderr.write(`${e.experiment}: ${e.refresh.mode} refresh${e.refresh.watermark ? ` from ${e.refresh.watermark}` : ''}${e.refresh.reason ? ` (${e.refresh.reason})` : ''}\n`);
       if (e.kind === 'package') process.stderr.write(`${e.experiment}: report package ${relative(process.cwd(), e.dir) || e.dir}\n`);
     };
     // Ctrl-C cancels the running warehouse query (not just this process); a second Ctrl-C exits at once.
@@ -23,7 +24,7 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
     process.on('SIGINT', onSigint);
     let summary;
     try {
-      summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show, signal: interrupt.signal });
+      summary = await runProject({ config, target, selectors, asOf, reportsDir: opts.reportsDir, onProgress: show, signal: interrupt.signal, incremental: opts.incremental, fullRefresh: opts.fullRefresh });
     } finally {
       process.off('SIGINT', onSigint);
     }
