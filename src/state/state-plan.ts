@@ -38,6 +38,7 @@ const maxIso = (a: string, b: string) => (a > b ? a : b);
 export function stateTables(exp: ResolvedExperiment, loc: StateLocation) {
   const t = (name: string) => `${loc.schemaRef}.${name}`;
   return {
+    schema: loc.schemaRef,
     meta: t('exptrack_state'),
     units: t(`exptrack_${exp.id}_units`),
     excluded: t(`exptrack_${exp.id}_excluded`),
