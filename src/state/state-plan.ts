@@ -113,8 +113,10 @@ export function compileStateRefresh(opts: {
     metrics: s.metrics.map((m) => ({ ...m, sealedColumn: `s_${m.column}`, beforeCut: `${m.column}_c1`, afterCut: `${m.column}_c2` })),
   }));
   const stateDimensions = dimensions.map((d) => ({ ...d, atAlias: `${d.alias}_at`, sealedAlias: `s_${d.alias}`, sealedAtAlias: `s_${d.alias}_at` }));
+  const stateColumns = metricSources.flatMap((s) => s.metrics.map((m) => ({ column: m.column, kind: m.kind })));
   const ctx = {
     ...context,
+    stateColumns,
     dimensions: stateDimensions,
     metricSources,
     state: {
