@@ -29,7 +29,8 @@ export async function writeChainedPackage(opts: {
   signer: Signer | null;
 }): Promise<{ dir: string; digest: string; sequence: number }> {
   const { experiment: exp, results } = opts;
-  const fingerprints = parseFingerprints(results.data.fingerprints ?? [], opts.compiled.fingerprints);
+  // An incremental refresh (src/state) takes no fingerprints: record none rather than empty reads.
+  const fingerprints = results.data.fingerprints ? parseFingerprints(results.data.fingerprints, opts.compiled.fingerprints) : [];
   const git = gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
   const experimentDir = join(opts.reportsDir, exp.id);
   return withExperimentLock(experimentDir, () => {
