@@ -11,6 +11,7 @@ import { withExperimentLock } from './experiment-lock.js';
 import { parseFingerprints } from './fingerprints.js';
 import { gitProvenance } from './git-provenance.js';
 import type { Signer } from './signing.js';
+import { removeStaleStaging } from '../util/stale-staging.js';
 
 /**
  * Writes a report package as the next link of its experiment's chain. Under the experiment lock:
@@ -27,6 +28,8 @@ export async function writeChainedPackage(opts: {
   results: Results;
   render: (results: Results) => string;
   signer: Signer | null;
+  /** Further package files (the charts), listed in the manifest and SHA256SUMS like every other. */
+  extraFiles?: Map<string, string>;
 }): Promise<{ dir: string; digest: string; sequence: number }> {
   const { experiment: exp, results } = opts;
   // An incremental refresh (src/state) takes no fingerprints: record none rather than empty reads.
@@ -34,6 +37,8 @@ export async function writeChainedPackage(opts: {
   const git = gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
   const experimentDir = join(opts.reportsDir, exp.id);
   return withExperimentLock(experimentDir, () => {
+    // Under the lock nobody else writes here: staging folders of killed runs can go.
+    removeStaleStaging(experimentDir);
     const head = chainHead(experimentDir);
     const changelog = buildChangelog(head, {
       specText: exp.specText,
@@ -63,7 +68,7 @@ export async function writeChainedPackage(opts: {
       compileManifest: opts.compileManifest,
       results: audited,
       report: opts.render(audited),
-      extraFiles: new Map([[PACKAGE_FILES.changelog, changelogMarkdown(exp.id, results.run.runId, changelog)]]),
+      extraFiles: new Map([...(opts.extraFiles ?? []), [PACKAGE_FILES.changelog, changelogMarkdown(exp.id, results.run.runId, changelog)]]),
       sign: opts.signer ? (sums) => opts.signer!.sign(sums) : undefined,
     });
     const digest = packageDigest(dir)!;

@@ -21,6 +21,8 @@ export interface ExperimentListing {
     failedChecks: { reasonCode: string; severity: string }[];
   } | null;
   decision: { decision: string; variant: string | null; by: string; decidedAt: string; runId: string } | null;
+  /** The chain head (newest package's digest): keep it outside the reports folder for `verify --expect-head`. */
+  head: { sequence: number; runId: string; digest: string } | null;
 }
 
 /** Every experiment under a reports folder: runs, the newest package's checks and recommendation, the latest decision. */
@@ -58,6 +60,7 @@ export function listExperiments(reportsDir: string): ExperimentListing[] {
               }
             : null,
           decision: d ? { decision: d.decision, variant: d.variant, by: d.by, decidedAt: d.decidedAt, runId: d.package.runId } : null,
+          head: head ? { sequence: head.sequence, runId: head.runId, digest: head.digest } : null,
         },
       ];
     });

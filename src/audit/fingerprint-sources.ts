@@ -63,6 +63,8 @@ export function fingerprintDefinitions(
   // A metric scan starts a CUPED lookback before the experiment when it reads pre-exposure values.
   for (const scan of metricScans) add(sources.get(scan.source)!, { ...base, kind: 'metrics', start: scan.scanStart, end: scan.scanEnd });
   for (const x of exp.exclusions) {
+    // An attribute table has no event time to bound or date its rows by: not fingerprinted.
+    if (x.source.timestamp === null) continue;
     const where = expressionSql(x.where, 's', dialect).sql;
     add(x.source, { ...base, kind: 'filter', name: x.name, where, end: bounds.exposureEnd });
   }
@@ -72,7 +74,7 @@ export function fingerprintDefinitions(
       const columns = rowColumns(source);
       const rowHash = dialect.rowHashId;
       const shape = sha256(canonicalJson({ table: source.table, timestamp: source.timestamp, columns, reads: reads.map(({ start: _s, end: _e, ...r }) => r), rowHash }));
-      return { source: source.name, table: source.table, timestamp: source.timestamp, columns, reads, rowHash, shape };
+      return { source: source.name, table: source.table, timestamp: source.timestamp!, columns, reads, rowHash, shape };
     });
 }
 

@@ -69,14 +69,20 @@ export function diffSpecs(prevText: string, curText: string): ChangeEntry[] {
     for (const n of y.filter((n) => !x.includes(n))) add(`${word} ${n} added`);
     for (const n of x.filter((n) => !y.includes(n))) add(`${word} ${n} removed`);
   }
-  const guard = (v: unknown) => new Map(asList(v).map((g) => [String(asObj(g).metric), asObj(g).max_relative_harm] as const));
-  const ga = guard(ma.guardrails);
-  for (const [n, t] of guard(mb.guardrails)) if (ga.has(n) && !same(ga.get(n), t)) add(`guardrail ${n} tolerance changed ${show(ga.get(n))} → ${show(t)}`);
+  for (const field of ['max_relative_harm', 'max_absolute_harm']) {
+    const guard = (v: unknown) => new Map(asList(v).map((g) => [String(asObj(g).metric), asObj(g)[field]] as const));
+    const ga = guard(ma.guardrails);
+    const what = field === 'max_relative_harm' ? 'tolerance' : 'absolute tolerance';
+    for (const [n, t] of guard(mb.guardrails)) if (ga.has(n) && !same(ga.get(n), t)) add(`guardrail ${n} ${what} changed ${show(ga.get(n))} → ${show(t)}`);
+  }
 
-  const ea = asList(asObj(a.audience).exclude).map(String);
-  const eb = asList(asObj(b.audience).exclude).map(String);
-  for (const n of eb.filter((n) => !ea.includes(n))) add(`audience filter ${n} added`, true);
-  for (const n of ea.filter((n) => !eb.includes(n))) add(`audience filter ${n} removed`, true);
+  for (const mode of ['exclude', 'include']) {
+    const ea = asList(asObj(a.audience)[mode]).map(String);
+    const eb = asList(asObj(b.audience)[mode]).map(String);
+    const word = mode === 'exclude' ? 'audience filter' : 'audience include filter';
+    for (const n of eb.filter((n) => !ea.includes(n))) add(`${word} ${n} added`, true);
+    for (const n of ea.filter((n) => !eb.includes(n))) add(`${word} ${n} removed`, true);
+  }
 
   const handled = new Set(['variants', 'control', 'unit', 'exposure', 'start', 'end', 'alpha', 'metrics', 'audience']);
   out.push(...genericDiff(a, b, handled, (p) => `${p}`));

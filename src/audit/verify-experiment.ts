@@ -1,16 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARCHIVE_FILE, PACKAGE_FILES } from '../compile/artifacts.js';
 import { verifyPackage, type VerifyResult } from '../report/verify-package.js';
-import { CHAIN_LOG, DECISIONS_FILE, listPackages, readChainLog } from './chain.js';
-import { checkDecisions } from './decisions.js';
+import { CHAIN_LOG, chainHead, DECISIONS_FILE, listPackages, readChainLog } from './chain.js';
+import { checkDecisions, signedBytes } from './decisions.js';
+import { checkSigningPolicy } from './signing-policy.js';
+import { checkSignature } from './signing.js';
 
 export { ARCHIVE_FILE };
 
 export interface ChainProblem {
   /** The package (run id) or file the problem is about. */
   subject: string;
-  kind: 'missing' | 'replaced' | 'reordered' | 'unchained' | 'edited' | 'invalid';
+  kind: 'missing' | 'replaced' | 'reordered' | 'unchained' | 'edited' | 'invalid' | 'unsigned' | 'untrusted' | 'head';
   message: string;
 }
 
@@ -22,6 +24,17 @@ export interface ExperimentVerifyResult {
   decisions: number;
   /** Fingerprints of the keys whose signatures hold, over packages and decisions. */
   keys: string[];
+  /** The newest package of the chain (chain.log's last package line): what `--expect-head` compares. */
+  head: { sequence: number; runId: string; digest: string } | null;
+  /** How many chained packages carry a signature that holds. */
+  signedPackages: number;
+}
+
+export interface VerifyOptions {
+  /** Only signatures by these keys count; every package and decision must carry one (`verify --key`). */
+  trustedKeys?: string[];
+  /** The chain head kept outside the reports folder (`verify --expect-head`): the newest package's digest. */
+  expectHead?: string;
 }
 
 /**
@@ -29,7 +42,7 @@ export interface ExperimentVerifyResult {
  * chain that links them (each manifest names its predecessor's digest; chain.log lists them in
  * order), the decision records, and ARCHIVE.json when present. Each problem names its package or file.
  */
-export function verifyExperiment(dir: string): ExperimentVerifyResult {
+export function verifyExperiment(dir: string, opts: VerifyOptions = {}): ExperimentVerifyResult {
   const entries = listPackages(dir);
   const packages = entries.map((p) => verifyPackage(p.dir));
   const chain: ChainProblem[] = [];
@@ -103,16 +116,36 @@ export function verifyExperiment(dir: string): ExperimentVerifyResult {
     }
   }
 
+  // Signatures: once signed, always signed, by the same (or a trusted) key.
+  const verdicts = new Map(entries.map((e, i) => [e.name, packages[i]]));
+  const inChain = chained.slice().sort((a, b) => a.manifest!.chain!.sequence - b.manifest!.chain!.sequence);
+  const signedPackages = inChain.map((p) => ({ subject: p.name, claimsSigned: !!(p.manifest as { signing?: unknown }).signing, signedBy: verdicts.get(p.name)?.signedBy ?? null }));
+  const signedDecisions = decisions.records.map((r, i) => ({
+    subject: `${DECISIONS_FILE} line ${i + 1}`,
+    claimsSigned: !!r.signature,
+    signedBy: r.signature && !checkSignature(r.signature, signedBytes(r)) ? r.signature.keyFingerprint : null,
+  }));
+  for (const p of checkSigningPolicy(signedPackages, signedDecisions, opts.trustedKeys ?? [])) push(p.subject, p.kind, p.message);
+
+  const newest = chainHead(dir);
+  const head = newest ? { sequence: newest.sequence, runId: newest.runId, digest: newest.digest } : null;
+  if (opts.expectHead !== undefined && head?.digest !== opts.expectHead) {
+    push(CHAIN_LOG, 'head', `the newest package's digest is ${head ? `${head.digest} (${head.runId})` : 'absent'}, but the kept head is ${opts.expectHead}: packages were removed, replaced or added since the head was kept`);
+  }
+
   const keys = [...new Set([...packages.map((p) => p.signedBy).filter((k): k is string => !!k), ...decisions.keys])].sort();
   // One chain problem per subject and kind.
   const seen = new Set<string>();
   const unique = chain.filter((c) => !seen.has(`${c.subject}\0${c.kind}\0${c.message}`) && seen.add(`${c.subject}\0${c.kind}\0${c.message}`));
-  return { dir, ok: packages.every((p) => p.ok) && unique.length === 0, packages, chain: unique, decisions: decisions.records.length, keys };
+  return { dir, ok: packages.every((p) => p.ok) && unique.length === 0, packages, chain: unique, decisions: decisions.records.length, keys, head, signedPackages: signedPackages.filter((p) => p.signedBy).length };
 }
 
 /** What a path given to `exptrack verify` is: a package, an experiment folder, or a reports folder. */
 export function classifyPath(dir: string): 'package' | 'experiment' | 'reports' | 'unknown' {
   if (!existsSync(dir)) return 'unknown';
+  // A folder with nothing but hidden leftovers (.lock, .tmp-*): an experiment whose first run never
+  // finished (a full disk, a kill). It has no packages; that is not a failure.
+  if (statSync(dir).isDirectory() && readdirSync(dir).every((n) => n.startsWith('.'))) return 'experiment';
   if (existsSync(join(dir, PACKAGE_FILES.checksums)) || existsSync(join(dir, PACKAGE_FILES.manifest))) return 'package';
   if (existsSync(join(dir, CHAIN_LOG)) || existsSync(join(dir, DECISIONS_FILE)) || existsSync(join(dir, ARCHIVE_FILE)) || listPackages(dir).some((p) => p.digest)) return 'experiment';
   if (listPackages(dir).some((p) => classifyPath(p.dir) === 'experiment')) return 'reports';

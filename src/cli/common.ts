@@ -1,3 +1,4 @@
+import { isCalendarValid } from '../spec/input-bounds.js';
 import { resolve } from 'node:path';
 import { getTarget, loadProjectConfig, type ProjectConfig, type Target } from '../config/project-config.js';
 import { formatDiagnostic, ValidationError } from '../spec/diagnostics.js';
@@ -19,15 +20,17 @@ export function resolveAsOf(flag: string | undefined, config: ProjectConfig, now
     return d.toISOString();
   }
   const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new UsageError(`--as-of '${text}' is not an ISO-8601 timestamp (for example 2026-11-01T00:00:00Z)`);
+  if (Number.isNaN(ms) || !isCalendarValid(text)) throw new UsageError(`--as-of '${text}' is not an ISO-8601 timestamp (for example 2026-11-01T00:00:00Z)`);
   return new Date(ms).toISOString();
 }
 
 export class UsageError extends Error {}
 
-export function loadContext(opts: CommonOptions): { config: ProjectConfig; target: Target; asOf: string } {
+export function loadContext(opts: CommonOptions): { config: ProjectConfig; target: Target; asOf: string; asOfFromClock: boolean } {
   const config = loadProjectConfig(resolve(opts.projectDir ?? '.'));
-  return { config, target: getTarget(config, opts.target), asOf: resolveAsOf(opts.asOf, config) };
+  // From the clock: a concluded experiment (end:) is then analysed at end + its longest window instead.
+  const asOfFromClock = opts.asOf === undefined && (config.asOf === undefined || config.asOf === null);
+  return { config, target: getTarget(config, opts.target), asOf: resolveAsOf(opts.asOf, config), asOfFromClock };
 }
 
 /** Every failure to run ends here: message on stderr (JSON on stdout with --json), exit 2. */

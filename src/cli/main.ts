@@ -8,7 +8,10 @@ const program = new Command()
   .description('Warehouse-native A/B experiments: specs in git -> SQL -> statistics -> verifiable report packages.')
   .version(TOOL_VERSION, '-V, --version')
   .showHelpAfterError()
-  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.');
+  .addHelpText('after', '\nExit codes: 0 ran and no error-severity check failed; 1 ran but a check failed at error severity; 2 could not run.')
+  // Exit 1 means "a check failed" here, so every usage error (unknown command or option, missing
+  // argument) exits 2; help and version exit 0. Subcommands inherit this, so it is set before them.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun));
 
 const projectDir = new Option('--project-dir <dir>', 'project root holding exptrack.yaml').default('.');
 const target = new Option('-t, --target <name>', 'target in exptrack.yaml (default: its default_target)');
@@ -34,12 +37,36 @@ program
   .option('--full-refresh', 'rebuild the state in write_schema from every row')
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
+const init = program
+  .command('init')
+  .description('Start a project: exptrack.yaml, models/, specs/ and a starter spec. With --introspect, reads the warehouse catalogue (never data, never writing) and proposes sources and metrics.')
+  .argument('[dir]', 'project folder (default: the current one); refused when it already holds a project', '.')
+  .option('--type <warehouse>', 'duckdb | postgres | bigquery | snowflake')
+  .option('--introspect', 'read table and column names and types from the warehouse and propose the models')
+  .option('--target-name <name>', 'name of the target in exptrack.yaml (default: the type)')
+  .option('--set <key=value...>', 'any other target setting (see README, Warehouses)')
+  .addOption(json);
+// Common target settings as flags of their own, named as in exptrack.yaml (snake_case -> --kebab-case).
+for (const s of ['path', 'host', 'port', 'database', 'user', 'username', 'schema', 'project', 'dataset', 'location', 'account', 'warehouse', 'role', 'password-env', 'api-endpoint', 'access-url']) {
+  init.option(`--${s} <value>`, `target setting ${s.replaceAll('-', '_')}`);
+}
+init.action(async (dir: string, opts) => exitWith(await (await import('./commands/init-command.js')).initCommand(dir, opts)));
+
+program
+  .command('check')
+  .description("Check every source the selected specs read against the warehouse's catalogue: tables, columns and types (catalogue reads only). Exit 0 clean, 2 on any problem.")
+  .argument('[selectors...]', 'spec ids or paths (default: every spec)')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/check-command.js')).checkCommand(selectors, opts)));
+
 program
   .command('verify')
   .description('Verify packages, experiment folders (every package, the hash chain, the decisions) or a reports folder; exit 0 when intact, 1 naming each problem.')
   .argument('<paths...>', 'package (reports/<experiment>/<run-id>), experiment folder (reports/<experiment>, or an archive) or reports folder')
   .addOption(json)
   .option('--rerun', "execute each package's recorded SQL again on --target and compare input fingerprints and results separately")
+  .option('--key <fingerprint>', 'only signatures by this key count (repeatable); adds to verify.trusted_keys in exptrack.yaml', (v: string, all: string[] = []) => [...all, v])
+  .option('--expect-head <[experiment=]digest>', "the newest package's digest kept outside the reports folder (from `list --json`); repeatable", (v: string, all: string[] = []) => [...all, v])
   .addOption(target).addOption(projectDir)
   .action(async (dirs: string[], opts) => exitWith(await (await import('./commands/verify-command.js')).verifyCommand(dirs, opts)));
 
@@ -65,6 +92,13 @@ program
   .action(async (opts) => exitWith(await (await import('./commands/list-command.js')).listCommand(opts)));
 
 program
+  .command('site')
+  .description('Write a static HTML site of every report package: index, a page per experiment and per package, charts included; opens from file://.')
+  .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .requiredOption('--out <dir>', 'folder to write (replaced whole when it holds an earlier site)')
+  .action(async (opts) => exitWith(await (await import('./commands/site-command.js')).siteCommand(opts)));
+
+program
   .command('archive')
   .description("Copy a concluded experiment's packages and decisions into one folder that `exptrack verify DIR` checks without the project.")
   .argument('<experiment>', 'experiment id')
@@ -74,15 +108,36 @@ program
 
 program
   .command('plan')
-  .description('Power analysis: measure the primary metric and traffic in a recent pre-period, then print units per arm, runtime and minimum detectable effect.')
-  .argument('<spec>', 'spec id or path')
+  .description('Power analysis: measure the primary metric and traffic in a recent pre-period (or take them as numbers, without a spec), then print units per arm, runtime and minimum detectable effect; mid-experiment, the power left.')
+  .argument('[spec]', 'spec id or path (omit it to plan from --baseline-* and --units-per-day)')
   .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
   .option('--lookback <days>', 'pre-period length in days, ending at as-of', '28')
   .option('--days <days>', 'planned duration in days', '14')
   .option('--mde <fraction>', 'relative lift to size for (default: the spec\'s min_relative_lift, else 0.05)')
   .option('--lift <fraction>', 'also report the power for this relative lift')
   .option('--power <fraction>', 'target power', '0.8')
-  .action(async (spec: string, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
+  .option('--baseline-rate <p>', 'without a spec: baseline conversion rate of a proportion metric')
+  .option('--baseline-mean <mean>', 'without a spec: baseline per-unit mean (with --baseline-sd)')
+  .option('--baseline-sd <sd>', 'without a spec: baseline per-unit standard deviation')
+  .option('--units-per-day <n>', 'without a spec: new units per day over all arms')
+  .option('--variations <k>', 'without a spec: number of arms including control, equal traffic', '2')
+  .option('--weights <weights>', 'without a spec: traffic weights, control first (e.g. 0.5,0.25,0.25)')
+  .option('--alpha <alpha>', 'without a spec: significance level', '0.05')
+  .option('--sides <sides>', 'without a spec: two-sided, greater or less', 'two-sided')
+  .option('--tuning <n>', 'without a spec: sequential tuning parameter', '5000')
+  .option('--elapsed-days <days>', 'mid-experiment power: days run so far (with --observed-lift and --observed-se)')
+  .option('--observed-lift <fraction>', 'mid-experiment power: relative lift so far')
+  .option('--observed-se <se>', 'mid-experiment power: standard error of the relative lift so far')
+  .action(async (spec: string | undefined, opts) => exitWith(await (await import('./commands/plan-command.js')).planCommand(spec, opts)));
+
+program
+  .command('instrument')
+  .description('Print the DDL of the tables a spec reads, a JSON Schema of its tracking events and the tracking rules. Never connects.')
+  .argument('<spec>', 'spec id or path')
+  .option('--type <warehouse>', 'duckdb | postgres | bigquery | snowflake (default: the target\'s type)')
+  .option('--only <part>', 'print only ddl, schema or rules')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .action(async (spec: string, opts) => exitWith(await (await import('./commands/instrument-command.js')).instrumentCommand(spec, opts)));
 
 program
   .command('schema')
@@ -94,7 +149,7 @@ program
 program
   .command('analyze')
   .description('Run the statistics on per-arm summary numbers (units and conversions, or sums and sums of squares) from a CSV or JSON file.')
-  .argument('<file>', 'summary file: .csv with a header row, or .json (see README, "exptrack analyze")')
+  .argument('<file>', 'summary file: .csv with a header row, or .json, or - for stdin (see README, "exptrack analyze")')
   .addOption(json)
   .option('--alpha <alpha>', 'significance level', '0.05')
   .option('--sides <sides>', 'two-sided, greater (treatment > control) or less', 'two-sided')
@@ -105,6 +160,10 @@ program
   .option('--correction <method>', 'multiple-testing correction across metrics and arms: holm, bh or none', 'none')
   .option('--control <variant>', 'control variant (default: the row marked in a control column, else the first row)')
   .option('--no-cuped', 'ignore covariate columns')
+  .option('--lower-is-better', 'a decrease is the improvement: chance to win and risk turn round')
+  .option('--inverse [metrics]', 'lower is better: every metric, or a comma-separated list (or a higher_is_better column)')
+  .option('--weights <weights>', 'planned weights for the SRM check: 0.5,0.5 in the file\'s variant order, or control=0.5,b=0.5')
+  .option('--quantile <q>', 'rows carry the q-th quantile (columns quantile, quantile_lower, quantile_upper), e.g. 0.9')
   .action(async (file: string, opts) => exitWith(await (await import('./commands/analyze-command.js')).analyzeCommand(file, opts)));
 
 program

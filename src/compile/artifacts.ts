@@ -5,8 +5,15 @@ export const STEPS = [
   { name: 'metrics', file: '02_metrics.sql', template: 'metrics' },
   { name: 'sources', file: '03_sources.sql', template: 'sources' },
   { name: 'fingerprints', file: '04_fingerprints.sql', template: 'fingerprints' },
+  // The metrics template again, summed per exposure day without dimensions: the results-over-time series.
+  { name: 'daily', file: '05_daily.sql', template: 'metrics', daily: true },
+  { name: 'exposure_quality', file: '06_exposure_quality.sql', template: 'exposure_quality' },
 ] as const;
-export type StepName = (typeof STEPS)[number]['name'];
+/** Compiled only for specs that declare `assignment:`: the in-warehouse assignment audit. */
+export const ASSIGNMENT_STEP = { name: 'assignment', file: '07_assignment.sql', template: 'assignment' } as const;
+/** Compiled after the steps above only when the spec asks for rank tests (analysis.mann_whitney). */
+export const RANKS_STEP = { name: 'ranks', file: '08_ranks.sql', template: 'ranks' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name | typeof RANKS_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

@@ -1,8 +1,11 @@
 import type { ResolvedExperiment, ResolvedSource } from '../spec/types.js';
 import { minIso } from '../util/instants.js';
+import { ValidationError } from '../spec/diagnostics.js';
+import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, RANKS_STEP, STEPS, type StepName } from './artifacts.js';
+import { assignmentContext } from './assignment-context.js';
 import { planMetrics, type MetricLayout } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
@@ -20,6 +23,11 @@ export const OTHER_DIMENSION_VALUE = '(other)';
 export interface ResultLayout {
   metrics: MetricLayout[];
   dimensions: { name: string; alias: string; groupingAlias: string }[];
+  /**
+   * Metrics with a Mann-Whitney test (the ranks step), when the spec asks for any. `kind` names the
+   * analysis so an incremental planner can tell it cannot merge ranks across refreshes (full refresh).
+   */
+  rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
 }
 
 export interface CompiledExperiment {
@@ -30,9 +38,20 @@ export interface CompiledExperiment {
   layout: ResultLayout;
   /** What the fingerprints step covers per source (recorded in the package manifest). */
   fingerprints: FingerprintDefinition[];
+  /**
+   * Per source, the instant up to which the analysis reads it (exposures: the exposure end; metrics:
+   * the end of their scan). The latency check judges data against this, not the clock, so a concluded
+   * experiment with complete data passes whatever the as-of.
+   */
+  dataNeededUntil: Record<string, string>;
+  /** Internal table aliases and CTE names of the compiled SQL -> the source they read, so a warehouse error can be told in the user's names. */
+  sourceAliases: Record<string, string>;
 }
 
 export class CompileError extends Error {}
+
+/** The exposures step's column saying whether audience filter i (spec order: exclude, then include) removed the unit. */
+export const audienceFlag = (i: number) => `removed_by_${i + 1}`;
 
 
 /**
@@ -40,22 +59,38 @@ export class CompileError extends Error {}
  * templates and dialect give the same bytes, and nothing here touches a warehouse.
  */
 export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect, renderer: SqlRenderer): CompiledExperiment {
-  const { asOf, bounds, context, plan, fingerprints, dimensions } = experimentContext(exp, asOfInput, dialect);
-  const steps = STEPS.map((s) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, context)) }));
+  const { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests } = experimentContext(exp, asOfInput, dialect);
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP;
+  const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
+  const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
+  for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
+  for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
+  const sourceAliases: Record<string, string> = { x: exp.exposure.source.name, exposure_rows: exp.exposure.source.name };
+  for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
+  exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
+  if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
   return {
     experimentId: exp.id,
     asOf,
     bounds,
     steps,
     fingerprints,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })) },
+    dataNeededUntil,
+    sourceAliases,
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}) },
   };
 }
 
 /** The template context every step renders from (the incremental plan in src/state adds to it). */
 export function experimentContext(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect) {
   const asOf = new Date(asOfInput).toISOString();
-  if (asOf <= exp.start) throw new CompileError(`${exp.id}: as-of ${asOf} is not after the experiment start ${exp.start}`);
+  if (asOf <= exp.start) {
+    // Located at the spec's `start`, like every other input problem.
+    const spec = new YamlFile(exp.specFile, exp.specText);
+    throw new ValidationError([spec.diagnostic(['start'], `start ${exp.start} is not before the as-of time ${asOf}: the experiment has no data yet (pass a later --as-of)`)]);
+  }
   const exposureEnd = exp.end === null ? asOf : minIso(exp.end, asOf);
   const bounds = { start: exp.start, exposureEnd, asOf };
 
@@ -77,7 +112,12 @@ export function experimentContext(exp: ResolvedExperiment, asOfInput: string, di
 
   const fingerprints = fingerprintDefinitions(exp, bounds, plan.metricSources.map((s) => ({ source: s.sourceName, scanStart: s.scanStart, scanEnd: s.scanEnd })), dialect);
 
+  // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
+  const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
   const context = {
+    rankTests,
+    control: exp.controlKey,
+    treatments: exp.variants.filter((v) => !v.isControl).map((v) => v.key),
     fingerprintSources: fingerprintContext(fingerprints, sourceList, dialect),
     experiment: exp.id,
     asOf,
@@ -91,8 +131,13 @@ export function experimentContext(exp: ResolvedExperiment, asOfInput: string, di
       experimentKey: exp.exposure.experimentKey,
     },
     variants: exp.variants.map((v) => ({ key: v.key })),
-    exclusions: exp.exclusions.map((x) => ({
+    exclusions: exp.exclusions.map((x, i) => ({
       name: x.name,
+      mode: x.mode,
+      include: x.mode === 'include',
+      cte: `audience_${i + 1}`,
+      alias: `a${i + 1}`,
+      flag: audienceFlag(i),
       table: x.source.table,
       unitColumn: x.source.unitColumn,
       timestamp: x.source.timestamp,
@@ -106,8 +151,22 @@ export function experimentContext(exp: ResolvedExperiment, asOfInput: string, di
     unitColumns: plan.columns,
     caps: plan.caps,
     aggregates: plan.aggregates,
-    sources: [...sourceList.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
+    assignment: assignmentContext(exp),
+    // Metric sources whose rows carry an experiment key: their rows tagged with this experiment are checked against first exposure.
+    taggedSources: [...sourceList.values()]
+      .filter((s) => s.name !== exp.exposure.source.name && s.experimentKeyColumn !== null)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({ name: s.name, table: s.table, unitColumn: s.unitColumn, timestamp: s.timestamp, experimentKeyColumn: s.experimentKeyColumn })),
+    markedTraffic: (exp.markedTraffic ?? []).map((x) => ({
+      name: x.name,
+      table: x.source.table,
+      unitColumn: x.source.unitColumn,
+      timestamp: x.source.timestamp,
+      where: expressionSql(x.where, 'f', dialect),
+    })),
+    // Attribute tables have no event time, so no latency to check.
+    sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  return { asOf, bounds, context, plan, fingerprints, dimensions };
+  return { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests };
 }

@@ -9,6 +9,7 @@ import { getWarehouse } from '../warehouse/registry.js';
 import { COMPILED_DIR, COMPILE_MANIFEST, COMPILE_MANIFEST_SCHEMA_VERSION } from './artifacts.js';
 import { compileExperiment, type CompiledExperiment } from './compile-experiment.js';
 import { createSqlRenderer } from './sql-templates.js';
+import { defaultAsOf } from './concluded-as-of.js';
 
 export interface CompileManifest {
   schemaVersion: number;
@@ -16,7 +17,7 @@ export interface CompileManifest {
   target: { name: string; type: string };
   asOf: string;
   inputs: { specs: Record<string, string>; models: Record<string, string>; templates: Record<string, string> };
-  experiments: Record<string, { spec: string; files: Record<string, string> }>;
+  experiments: Record<string, { spec: string; files: Record<string, string>; asOf?: string }>;
 }
 
 export interface CompileResult {
@@ -28,11 +29,15 @@ export interface CompileResult {
 const sortedRecord = (entries: [string, string][]) => Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 
 /** Loads, validates and compiles the selected specs. Never connects to a warehouse. */
-export function compileProject(config: ProjectConfig, target: Target, selectors: string[], asOf: string): CompileResult {
+/**
+ * `asOfFromClock`: the as-of came from the clock (no --as-of, no as_of), so a concluded experiment
+ * is analysed at its own default instead (concluded-as-of.ts).
+ */
+export function compileProject(config: ProjectConfig, target: Target, selectors: string[], asOf: string, opts: { asOfFromClock?: boolean } = {}): CompileResult {
   const experiments = loadExperiments({ root: config.root, specsDir: config.paths.specs, modelsDir: config.paths.models, selectors });
   const warehouse = getWarehouse(target.type);
   const renderer = createSqlRenderer(TEMPLATES_DIR, warehouse.name, warehouse.dialect, PACKAGE_ROOT);
-  const compiled = experiments.map((e) => compileExperiment(e, asOf, warehouse.dialect, renderer));
+  const compiled = experiments.map((e) => compileExperiment(e, opts.asOfFromClock ? defaultAsOf(e, asOf) : asOf, warehouse.dialect, renderer));
 
   const manifest: CompileManifest = {
     schemaVersion: COMPILE_MANIFEST_SCHEMA_VERSION,
@@ -45,7 +50,8 @@ export function compileProject(config: ProjectConfig, target: Target, selectors:
       templates: sortedRecord([...renderer.files.entries()]),
     },
     experiments: Object.fromEntries(
-      compiled.map((c, i) => [c.experimentId, { spec: experiments[i].specFile, files: sortedRecord(c.steps.map((s) => [s.file, sha256(s.sql)])) }]),
+      // An experiment analysed at another as-of than the run's (a concluded one's default) says so.
+      compiled.map((c, i) => [c.experimentId, { spec: experiments[i].specFile, files: sortedRecord(c.steps.map((s) => [s.file, sha256(s.sql)])), ...(c.asOf !== new Date(asOf).toISOString() ? { asOf: c.asOf } : {}) }]),
     ),
   };
   return { experiments, compiled, manifest };

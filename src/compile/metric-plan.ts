@@ -130,7 +130,8 @@ export function planMetrics(
       alias,
       table: source.table,
       unitColumn: source.unitColumn,
-      timestamp: source.timestamp,
+      // Resolve refuses a metric over a source without a timestamp.
+      timestamp: source.timestamp!,
       scanStart,
       scanEnd,
       metrics: items.map((w) => {
@@ -139,7 +140,7 @@ export function planMetrics(
           column: w.column,
           kind: c.kind,
           sourceAlias: alias,
-          sourceTimestamp: source.timestamp,
+          sourceTimestamp: source.timestamp!,
           delaySeconds: c.windowDelaySeconds,
           windowEndSeconds: c.windowDurationSeconds === null ? null : c.windowDelaySeconds + c.windowDurationSeconds,
           preSeconds: w.pre ? -lookback! : null,

@@ -21,6 +21,11 @@ const ConfigSchema = z
       .strict()
       .optional()
       .describe('sign report packages and decision records (see README, Audit and verification)'),
+    verify: z
+      .object({ trusted_keys: z.array(z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a key fingerprint: sha256: followed by 64 hex digits')).min(1) })
+      .strict()
+      .optional()
+      .describe('keys whose signatures verify accepts; every package and decision must be signed by one (README, Security)'),
     targets: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.looseObject({ type: z.string() })),
   })
   .strict();
@@ -74,6 +79,8 @@ export interface ProjectConfig {
   paths: { specs: string; models: string; reports: string; target: string };
   /** Packages and decisions are signed with the key whose path this variable holds (src/audit/signing.ts). */
   signing: { keyEnv: string } | null;
+  /** verify.trusted_keys: only these keys' signatures count (src/audit/signing-policy.ts); empty when not pinned. */
+  trustedKeys: string[];
 }
 
 /** Reads exptrack.yaml; each target's settings are checked by its warehouse's own schema. */
@@ -130,6 +137,7 @@ export function loadProjectConfig(root: string, env: NodeJS.ProcessEnv = process
     defaultTarget: parsed.data.default_target,
     targets,
     signing: parsed.data.signing ? { keyEnv: parsed.data.signing.key_env } : null,
+    trustedKeys: parsed.data.verify?.trusted_keys ?? [],
     paths: { specs: join(root, 'specs'), models: join(root, 'models'), reports: join(root, 'reports'), target: join(root, 'target') },
   };
 }

@@ -28,6 +28,12 @@ export interface DemoExperimentTruth {
   /** Share of users who also get one exposure row in the other variant (multiple exposure). */
   crossVariantShare: number;
   platformShares: Readonly<Record<string, number>>;
+  /**
+   * Hash assignment (exptrack/assignment's md5_shards with this salt and shard count) instead of fixed arm
+   * sizes, with a planted share of units whose logged variant (and experience) is the other one, as an
+   * SDK bug or a stale cache would leave it; the assignment audit must find them.
+   */
+  assignment?: { salt: string; shards: number; mismatchShare: number };
 }
 
 export interface DemoTruth {
@@ -144,6 +150,20 @@ export const DEMO_TRUTH: DemoTruth = {
       exposureLoss: {},
       crossVariantShare: 0,
       platformShares: { ios: 0.5, android: 0.5 },
+    },
+    recommendation_carousel: {
+      prefix: 'rc',
+      units: 10_000,
+      variants: ['control', 'carousel'],
+      weights: [0.5, 0.5],
+      metric: 'order_completed',
+      source: 'web_events',
+      windowDays: 7,
+      rates: { control: 0.12, carousel: 0.12 },
+      exposureLoss: {},
+      crossVariantShare: 0,
+      platformShares: WEB_PLATFORMS,
+      assignment: { salt: 'recommendation_carousel', shards: 10_000, mismatchShare: 0.02 },
     },
   },
 };

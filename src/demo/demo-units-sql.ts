@@ -1,3 +1,4 @@
+import { shardRanges } from '../assignment/index.js';
 import { DEMO_TRUTH, type DemoExperimentTruth } from './demo-truth.js';
 
 /** A TIMESTAMP literal for an ISO instant: the tables hold UTC wall-clock time without a zone. */
@@ -65,7 +66,7 @@ function idWidth(units: number): number {
 function experimentUnitsSql(key: string, e: DemoExperimentTruth, units: number): string {
   const [v0, v1] = e.variants;
   const firstArmUnits = Math.round((units * e.weights[0]) / (e.weights[0] + e.weights[1]));
-  const inFirst = `arm_rank < ${firstArmUnits}`;
+  const inFirst = e.assignment ? hashedFirstArm(e, e.assignment) : `arm_rank < ${firstArmUnits}`;
   const byArm = (a: number, b: number) => `CASE WHEN ${inFirst} THEN ${num(a)} ELSE ${num(b)} END`;
   return `SELECT
     ${lit(key)} AS experiment_key, ${lit(e.source)} AS source, user_id,
@@ -82,6 +83,16 @@ function experimentUnitsSql(key: string, e: DemoExperimentTruth, units: number):
       u01(user_id, 'platform', 0) AS platform_u
     FROM (SELECT ${lit(e.prefix + '-')} || lpad(CAST(i AS VARCHAR), ${idWidth(units)}, '0') AS user_id FROM range(${units}) AS r(i))
   )`;
+}
+
+/**
+ * The md5_shards scheme (exptrack/assignment) in DuckDB: first 8 hex digits of md5(salt-user_id) mod
+ * shards, below the first variant's range end. A planted share of units is flipped to the other arm.
+ */
+function hashedFirstArm(e: DemoExperimentTruth, a: NonNullable<DemoExperimentTruth['assignment']>): string {
+  const firstEnd = shardRanges(e.variants.map((key, i) => ({ key, weight: e.weights[i] })), a.shards)[0].end;
+  const shard = `(CAST(('0x' || LEFT(md5(${lit(`${a.salt}-`)} || user_id), 8)) AS UBIGINT) % ${num(a.shards)})`;
+  return `((${shard} < ${num(firstEnd)}) <> (u01(user_id, 'mismatch', 0) < ${num(a.mismatchShare)}))`;
 }
 
 /** Unit counts at the given scale; at least one user per experiment so every arm query still has data. */

@@ -149,6 +149,13 @@ function lexQuoted(text: string, start: number, quote: string, kind: 'string' | 
     const at = start + bad.index;
     throw new ExprError(`control character ${quoteSnippet(bad[0])} not allowed at offset ${at}`, at, 1);
   }
+  // A line break or tab inside quotes: no warehouse dialect accepts one in a literal, and a value
+  // that spans lines is almost always a missing closing quote.
+  const breakAt = /[\t\n\r]/.exec(text.slice(start, i));
+  if (breakAt) {
+    const at = start + breakAt.index;
+    throw new ExprError(`${breakAt[0] === '\t' ? 'a tab' : 'a line break'} inside a quoted string is not allowed (offset ${at})`, at, 1);
+  }
   if (kind === 'quotedIdent' && value.length === 0) {
     throw new ExprError(`empty quoted identifier at offset ${start}`, start, i - start);
   }

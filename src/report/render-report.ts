@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Results } from '../run/results.js';
 import { count, fmt, pct, pval, signedPct } from '../util/format.js';
+import { reportView } from './report-view.js';
+import { minute, percent, plain, points, signedPercent, signedPlain, span } from './report-format.js';
 
 // Markdown table cells: a pipe or a line break would end the cell; `<x` would open an HTML tag.
 const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+
+type Ci = [number | null, number | null];
 
 /** Renders report.md from the results object alone: formatting only, no arithmetic on results. */
 export function createReportRenderer(templatesDir: string): (results: Results) => string {
@@ -17,13 +21,26 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     signedPct,
     pval,
     md,
+    // Handlebars passes its options object as the last argument: wrap helpers that have optional ones.
+    plain: (x: number) => plain(x),
+    signedPlain: (x: number) => signedPlain(x),
+    percent: (x: number) => percent(x),
+    signedPercent: (x: number) => signedPercent(x),
+    points: (x: number, unit: unknown) => points(x, typeof unit === 'string' ? unit : 'pp'),
+    minute: (iso: string | null) => minute(iso),
+    ciPct: (ci: Ci) => span(ci, signedPercent),
+    ciPoints: (ci: Ci) => span(ci, (x) => points(x)),
+    ciPlain: (ci: Ci) => span(ci, signedPlain),
+    bounded: (ci: Ci) => ci[0] !== null && ci[1] !== null && Number.isFinite(ci[0]) && Number.isFinite(ci[1]),
     upper: (s: string) => String(s).toUpperCase(),
+    // A fraction as percentage points (formatting only).
+    pp: (x: number) => Number((x * 100).toPrecision(6)),
     confidence: (alpha: number) => `${Number(((1 - alpha) * 100).toFixed(2))}%`,
     fixed: (x: number | null, digits: number) => (x === null ? 'n/a' : x.toFixed(digits)),
     eq: (a: unknown, b: unknown) => a === b,
     arm: (arms: { variant: string }[], variant: string) => arms.find((a) => a.variant === variant),
     // Half-infinite (one-sided) intervals carry null for the infinite end.
-    interval: (ci: [number | null, number | null], style: string) => {
+    interval: (ci: Ci, style: string) => {
       const f = style === 'pct' ? signedPct : fmt;
       return `${ci[0] === null ? '−∞' : f(ci[0])} to ${ci[1] === null ? '+∞' : f(ci[1])}`;
     },
@@ -31,27 +48,12 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     duration: (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds / 3600} hours`),
   });
   const dir = join(templatesDir, 'report');
-  // changelog and reproducibility: the audit sections (src/audit), rendered from results.audit.
-  for (const name of ['arm_words', 'arm_short', 'method_tags', 'methodology', 'changelog', 'reproducibility']) hb.registerPartial(name, readFileSync(join(dir, `${name}.md.hbs`), 'utf8').trimEnd());
+  // Every other *.md.hbs beside report.md.hbs is a partial named after its file: a new section is a new file.
+  // A one-line partial is inline (a table cell, a number); a longer one is a section and ends its last line.
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md.hbs') && f !== 'report.md.hbs').sort()) {
+    const text = readFileSync(join(dir, file), 'utf8').trimEnd();
+    hb.registerPartial(file.slice(0, -'.md.hbs'.length), text.includes('\n') ? `${text}\n` : text);
+  }
   const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
-
-  return (results) => {
-    // The view only regroups results (no new numbers): arms carry their metric's kind for the partials.
-    const metrics = results.metrics.map((m) => ({
-      ...m,
-      arms: m.arms.map((a) => ({ ...a, kind: m.kind })),
-      dimensions: m.dimensions.map((d) => ({ ...d, arms: d.arms.map((a) => ({ ...a, kind: m.kind })) })),
-    }));
-    const view = {
-      ...results,
-      metrics,
-      primary: metrics.find((m) => m.role === 'primary'),
-      guardrails: metrics.filter((m) => m.role === 'guardrail'),
-      anyNotEstimable: metrics.some((m) => m.comparisons.some((c) => !c.relative.ok)),
-      pairedMetrics: metrics.filter((m) => m.paired !== null),
-      usesCuped: metrics.some((m) => m.comparisons.some((c) => c.cuped !== null)),
-      usesCapping: metrics.some((m) => m.method.capping !== null),
-    };
-    return template(view).replace(/\n{3,}/g, '\n\n');
-  };
+  return (results) => template(reportView(results)).replace(/\n{3,}/g, '\n\n');
 }

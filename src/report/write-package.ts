@@ -32,9 +32,17 @@ export interface PackageManifest {
   signing?: AuditInfo['signing'];
 }
 
-/** Sortable and unique even for two runs started in the same second. */
+let lastRunMs = 0;
+
+/**
+ * Sorts by start time to the millisecond (so two runs in the same second keep their order) and is
+ * unique through the random suffix. Within one process a second id in the same millisecond is
+ * moved one millisecond on, so ids of one process always sort in the order they were made.
+ */
 export function newRunId(startedAt: Date): string {
-  return `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  const ms = Math.max(startedAt.getTime(), lastRunMs + 1);
+  lastRunMs = ms;
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;

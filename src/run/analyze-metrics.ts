@@ -2,6 +2,7 @@ import type { MetricLayout, Quantity } from '../compile/metric-plan.js';
 import {
   compareVariants,
   correctFamily,
+  intervalAtLevel,
   pairedTTest,
   summarizeArm,
   type AnalysisOptions,
@@ -52,8 +53,9 @@ export function metricMethod(exp: ResolvedExperiment, m: ResolvedMetric): Metric
   };
 }
 
-function options(exp: ResolvedExperiment, method: MetricMethod): AnalysisOptions & { controlVariant: string } {
+function options(exp: ResolvedExperiment, method: MetricMethod, higherIsBetter: boolean): AnalysisOptions & { controlVariant: string } {
   return {
+    higherIsBetter,
     alpha: exp.alpha,
     sides: method.sides,
     sequential: method.sequential ? { tuning: method.sequential.tuning } : false,
@@ -69,17 +71,18 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
     const summary = m.kind === 'paired' ? pairedSummary(s) : summarizeArm(s);
     return { variant, n: s.n, sum: s.y.sum, sumSquares: s.y.sumSquares, mean: summary.mean, variance: summary.variance, stats: s };
   });
+  let paired: MetricResult['paired'] = null;
   if (m.kind === 'paired') {
-    // Each unit carries both outcomes: the test is on the per-unit differences, within each arm.
-    const paired = stats.map(({ variant, stats: s }) => ({
+    // Each unit carries both outcomes: the test is on the per-unit differences, within each arm
+    // (always valid when the spec is sequential); the comparisons below compare those differences between arms.
+    paired = stats.map(({ variant, stats: s }) => ({
       variant,
-      difference: pairedTTest({ n: s.n, sumDiff: s.y.sum, sumDiffSquares: s.y.sumSquares }, { alpha: exp.alpha, sides: method.sides }),
+      difference: pairedTTest({ n: s.n, sumDiff: s.y.sum, sumDiffSquares: s.y.sumSquares }, { alpha: exp.alpha, sides: method.sides, sequential: options(exp, method, m.higherIsBetter).sequential }),
     }));
-    return { arms, comparisons: [] as ComparisonResult[], paired };
   }
-  const compared = compareVariants(stats, options(exp, method));
+  const compared = compareVariants(stats, options(exp, method, m.higherIsBetter));
   // The same comparison without CUPED shows what the adjustment bought.
-  const plain = method.cuped ? compareVariants(stats, { ...options(exp, method), cuped: false }) : null;
+  const plain = method.cuped ? compareVariants(stats, { ...options(exp, method, m.higherIsBetter), cuped: false }) : null;
   const comparisons: ComparisonResult[] = compared.comparisons.map((c, i) => {
     const u = plain?.comparisons[i].relative;
     return {
@@ -91,7 +94,7 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
       bayesian: c.bayesian.relative,
     };
   });
-  return { arms, comparisons, paired: null };
+  return { arms, comparisons, paired };
 }
 
 /** 1 - adjusted width / unadjusted width, for finite two-sided intervals. */
@@ -108,12 +111,23 @@ function pairedSummary(s: ArmSufficientStats): { mean: number; variance: number 
   return { mean, variance: s.n > 1 ? (s.y.sumSquares - (s.y.sum * s.y.sum) / s.n) / (s.n - 1) : 0 };
 }
 
+interface FamilyMember {
+  estimate: EffectEstimate;
+  sides: Sides;
+  method: MetricMethod['correction'];
+  sequential: MetricMethod['sequential'];
+  /** Units in the two compared arms (the sequential bound's sample size). */
+  totalUnits: number;
+}
+
 /** Adds adjusted p-values and intervals to each family of relative lifts, in place. */
-function correct(family: { estimate: EffectEstimate; sides: Sides; method: MetricMethod['correction'] }[], alpha: number): void {
+function correct(family: FamilyMember[], alpha: number): void {
   if (family.length === 0 || family[0].method === 'none') return;
   const estimates = family.map((f) => f.estimate);
   family.forEach((f, i) => {
-    const c = correctFamily(estimates, CORRECTION[f.method], alpha, f.sides)[i];
+    // Sequential intervals are recomputed at the adjusted level by their own bound (see correctFamily).
+    const at = f.sequential ? (j: number, level: number) => intervalAtLevel(family[j].estimate, family[j].totalUnits, level, { sides: family[j].sides, sequential: { tuning: family[j].sequential!.tuning } }) : undefined;
+    const c = correctFamily(estimates, CORRECTION[f.method], alpha, f.sides, at)[i];
     Object.assign(f.estimate, { pValueAdjusted: c.pValueAdjusted, ciAdjusted: c.ciAdjusted });
   });
 }
@@ -141,6 +155,8 @@ export function metricResults(
       role: m.role,
       higherIsBetter: m.higherIsBetter,
       maxRelativeHarm: m.maxRelativeHarm,
+      maxAbsoluteHarm: m.maxAbsoluteHarm,
+      label: m.label,
       method,
       caps,
       ...armsAndComparisons(exp, m, l, method, top),
@@ -151,13 +167,21 @@ export function metricResults(
     } satisfies MetricResult;
   });
 
+  const units = (arms: ArmResult[], variant: string) => arms.find((a) => a.variant === variant)?.n ?? 0;
+  const member = (r: MetricResult, arms: ArmResult[], c: ComparisonResult, method: MetricMethod['correction']): FamilyMember => ({
+    estimate: c.relative,
+    sides: r.method.sides,
+    method,
+    sequential: r.method.sequential,
+    totalUnits: units(arms, exp.controlKey) + units(arms, c.variant),
+  });
   for (const v of exp.variants.filter((x) => !x.isControl)) {
     const family = results
       .filter((r) => r.role !== 'primary')
-      .flatMap((r) => r.comparisons.filter((c) => c.variant === v.key).map((c) => ({ estimate: c.relative, sides: r.method.sides, method: r.method.correction })));
+      .flatMap((r) => r.comparisons.filter((c) => c.variant === v.key).map((c) => member(r, r.arms, c, r.method.correction)));
     correct(family, exp.alpha);
     for (const r of results) {
-      const dims = r.dimensions.flatMap((d) => d.comparisons.filter((c) => c.variant === v.key).map((c) => ({ estimate: c.relative, sides: r.method.sides, method: exp.analysis.correction })));
+      const dims = r.dimensions.flatMap((d) => d.comparisons.filter((c) => c.variant === v.key).map((c) => member(r, d.arms, c, exp.analysis.correction)));
       correct(dims, exp.alpha);
     }
   }

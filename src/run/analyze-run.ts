@@ -3,9 +3,18 @@ import type { CompiledExperiment } from '../compile/compile-experiment.js';
 import { RESULTS_SCHEMA_VERSION } from '../compile/artifacts.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import { metricResults } from './analyze-metrics.js';
+import { metricCheckInputs } from './metric-check-inputs.js';
+import { banditAdvice } from './bandit-advice.js';
+import { factorialResults } from './factorial-results.js';
+import { holdoutSummary } from './holdout-summary.js';
+import { addRankTests } from './rank-tests.js';
+import { assignmentAudit } from './assignment-audit.js';
+import { exposureQuality } from './exposure-quality.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import { decide } from './decide.js';
+import { summarizeAudience } from './audience-summary.js';
+import { primaryTimeline } from './results-timeline.js';
 import type { CheckResult, Results } from './results.js';
 
 const HOUR = 3_600_000;
@@ -26,7 +35,8 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
   const asOfMs = Date.parse(compiled.asOf);
 
   // Exposures: variant NULL means the unit was seen in more than one variant.
-  const exposureRows = sorted.exposures ?? [];
+  // With audience filters the rows also say which filters removed the units; the checks see the kept units.
+  const { kept: exposureRows, audience } = summarizeAudience(sorted.exposures ?? [], exp.exclusions);
   const declared = new Set(exp.variants.map((v) => v.key));
   const byKey = new Map(exposureRows.filter((r) => r.variant !== null).map((r) => [String(r.variant), r]));
   const variants = exp.variants.map((v) => {
@@ -51,21 +61,6 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     };
   });
 
-  const inputs: CheckInputs = {
-    asOf: compiled.asOf,
-    variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
-    multipleVariantUnits,
-    unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
-    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount })),
-  };
-  const checks: CheckResult[] = CHECKS.map((c) => {
-    const { severity, ...settings } = exp.checks[c.id];
-    const base = { id: c.id, reasonCode: c.reasonCode, title: c.title, severity };
-    if (severity === 'off') return { ...base, status: 'off', measured: '', threshold: '', message: 'Turned off in the spec.' };
-    const o = c.evaluate(inputs, settings);
-    return { ...base, status: o.passed ? 'pass' : 'fail', measured: o.measured, threshold: o.threshold, message: o.message };
-  });
-
   // Metrics: the overall row has every dimension's GROUPING() = 1.
   const metricRows = sorted.metrics ?? [];
   const dims = compiled.layout.dimensions;
@@ -77,6 +72,26 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
   const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+  if (compiled.layout.rankTests) addRankTests(exp, metrics, sorted.ranks ?? []);
+
+  const inputs: CheckInputs = {
+    asOf: compiled.asOf,
+    variants: variants.map((v) => ({ key: v.key, weight: v.plannedWeight, units: v.units })),
+    multipleVariantUnits,
+    unknownVariantUnits: unknownVariants.reduce((a, v) => a + v.units, 0),
+    sources: sources.map(({ name, latestEventAt, latestLoadedAt, rowCount }) => ({ name, latestEventAt, latestLoadedAt, rowCount, neededUntil: compiled.dataNeededUntil?.[name] })),
+    end: exp.end,
+    assignment: assignmentAudit(exp, sorted.assignment),
+    exposureQuality: exposureQuality(exp, sorted.exposure_quality),
+    ...metricCheckInputs(exp, metrics),
+  };
+  const checks: CheckResult[] = CHECKS.map((c) => {
+    const { severity, ...settings } = exp.checks[c.id];
+    const base = { id: c.id, reasonCode: c.reasonCode, title: c.title, severity };
+    if (severity === 'off') return { ...base, status: 'off', measured: '', threshold: '', message: 'Turned off in the spec.' };
+    const o = c.evaluate(inputs, settings);
+    return { ...base, status: o.passed ? 'pass' : 'fail', measured: o.measured, threshold: o.threshold, message: o.message };
+  });
 
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -101,10 +116,15 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     run,
     bounds: compiled.bounds,
     exposures: { variants, multipleVariantUnits, unknownVariants, analysedUnits },
+    ...(audience ? { audience } : {}),
     sources,
     checks,
     metrics,
     decision: decide(exp, checks, metrics),
+    timeline: primaryTimeline(exp, compiled, sorted.daily),
+    ...(exp.analysis.bandit ? { bandit: banditAdvice(exp, metrics) } : {}),
+    ...(exp.factorial ? { factorial: factorialResults(exp, metrics) } : {}),
+    ...(exp.holdout ? { holdout: holdoutSummary(exp, compiled.bounds) } : {}),
     data: sorted,
     dataDigest: sha256(canonicalJson(sorted)),
   };

@@ -3,6 +3,11 @@ import type { RefreshRecord } from '../state/refresh-state.js';
 import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
+import type { AudienceSummary } from './audience-summary.js';
+import type { BanditAdvice } from './bandit-advice.js';
+import type { FactorialResult } from './factorial-results.js';
+import type { HoldoutSummary } from './holdout-summary.js';
+import type { RankTestResult } from './rank-tests.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -33,12 +38,22 @@ export interface Results {
     unknownVariants: { key: string; units: number }[];
     analysedUnits: number;
   };
+  /** What each audience filter removed and how that overlaps with multiple exposure; absent without filters. */
+  audience?: AudienceSummary;
   sources: { name: string; latestEventAt: string | null; latestLoadedAt: string | null; rowCount: number; hoursSinceLatestEvent: number | null; hoursSinceLatestLoad: number | null }[];
   checks: CheckResult[];
   metrics: MetricResult[];
   decision: Decision;
+  /** The primary metric's cumulative lift by day of first exposure, and units per day (the daily step); null without one. */
+  timeline?: Timeline | null;
   /** The aggregate rows the warehouse returned, per step: all the data the numbers come from. */
   data: Record<string, Row[]>;
+  /** Thompson-sampling traffic advice on the primary metric, when the spec asks for it (src/run/bandit-advice.ts). */
+  bandit?: BanditAdvice | null;
+  /** Holdouts: what the held-back control measures (src/run/holdout-summary.ts). */
+  holdout?: HoldoutSummary;
+  /** Factorial designs: main effects and interactions per metric (src/run/factorial-results.ts). */
+  factorial?: FactorialResult | null;
   /** SHA-256 of the canonical JSON of `data`. */
   dataDigest: string;
   /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */
@@ -104,6 +119,10 @@ export interface MetricResult {
   role: MetricRole;
   higherIsBetter: boolean;
   maxRelativeHarm: number | null;
+  /** In the metric's units (proportions: a fraction, 0.01 = 1 percentage point); absent or null: none. */
+  maxAbsoluteHarm?: number | null;
+  /** Plain-words name (models `label`), the id when unset. */
+  label: string;
   method: MetricMethod;
   /** Caps applied, per quantity (y: value or numerator, d: denominator, x/e: their pre-exposure values). */
   caps: Record<string, number | null>;
@@ -112,6 +131,8 @@ export interface MetricResult {
   /** Paired metrics: the test on per-unit differences, per arm. */
   paired: { variant: string; difference: EffectEstimate }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
+  /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
+  mannWhitney?: RankTestResult[];
 }
 
 export type Recommendation = 'ship' | 'iterate' | 'stop' | 'rerun';
@@ -121,4 +142,14 @@ export interface Decision {
   /** The variant to ship, when the recommendation is ship. */
   variant: string | null;
   reasons: { code: string; message: string }[];
+}
+
+/** Per UTC day since start: units first exposed that day and so far, and the primary lift over the units so far. */
+export interface Timeline {
+  metric: string;
+  days: {
+    day: string;
+    variants: { variant: string; newUnits: number; units: number }[];
+    comparisons: { variant: string; ok: boolean; lift: number; ci: [number | null, number | null] }[];
+  }[];
 }

@@ -2,25 +2,34 @@ import { compileProject } from '../compile/compile-project.js';
 import type { ProjectConfig, Target } from '../config/project-config.js';
 import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
 import { createReportRenderer } from '../report/render-report.js';
+import { renderReportCharts } from '../report/charts/report-charts.js';
 import { writeChainedPackage } from '../audit/chained-package.js';
 import { writeIndex } from '../audit/experiment-index.js';
 import { loadSigner } from '../audit/signing.js';
 import { newRunId } from '../report/write-package.js';
+import { checkReportsWritable } from '../report/reports-writable.js';
 import { getWarehouse } from '../warehouse/registry.js';
 import { WarehouseError, type Row } from '../warehouse/types.js';
+import { lifecycleSignals, type LifecycleSignal } from '../lifecycle/lifecycle-signals.js';
 import { analyze } from './analyze-run.js';
+import { explainWarehouseError } from './explain-warehouse-error.js';
+import { checkExperimentSources } from '../catalogue/check-project.js';
+import { ValidationError } from '../spec/diagnostics.js';
 import type { Recommendation } from './results.js';
-import { createStateRunner, wantsState } from '../state/state-runner.js';
+import { createStateRunner, stepsOutsideState, wantsState } from '../state/state-runner.js';
 import type { RefreshRecord } from '../state/refresh-state.js';
 
 export type ProgressEvent =
   | { kind: 'step'; experiment: string; step: string; index: number; total: number }
   | { kind: 'step-done'; experiment: string; step: string; rows: number; ms: number; bytesEstimated?: number }
   | { kind: 'package'; experiment: string; dir: string }
+  | { kind: 'connecting'; target: string; address: string; timeoutSeconds: number | null }
   | { kind: 'refresh'; experiment: string; refresh: RefreshRecord };
 
 export interface ExperimentRunSummary {
   id: string;
+  /** This experiment's as-of (a concluded experiment's default may differ from the run's). */
+  asOf: string;
   runId: string;
   packageDir: string;
   /** SHA-256 of the package's SHA256SUMS, and its place in the experiment's chain. */
@@ -32,6 +41,8 @@ export interface ExperimentRunSummary {
   rowsTransferred: number;
   /** Sum of the dry-run estimates of its queries, when the warehouse gives them (BigQuery). */
   bytesEstimated?: number;
+  /** Lifecycle signals for orchestrators (src/lifecycle): started, result, insufficient samples, large split, stalled. */
+  lifecycle: LifecycleSignal[];
 }
 
 export interface RunSummary {
@@ -48,6 +59,8 @@ export async function runProject(opts: {
   target: Target;
   selectors: string[];
   asOf: string;
+  /** The as-of came from the clock: concluded experiments use their own default (end + longest window). */
+  asOfFromClock?: boolean;
   reportsDir?: string;
   onProgress?: (e: ProgressEvent) => void;
   /** Aborted on Ctrl-C: the running query is cancelled on the warehouse and nothing more is written. */
@@ -58,16 +71,24 @@ export async function runProject(opts: {
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
-  const compiled = compileProject(config, target, opts.selectors, opts.asOf);
+  const compiled = compileProject(config, target, opts.selectors, opts.asOf, { asOfFromClock: opts.asOfFromClock });
   const render = createReportRenderer(TEMPLATES_DIR);
   const signer = loadSigner(config.signing);
   const reportsDir = opts.reportsDir ?? config.paths.reports;
   const warehouse = getWarehouse(target.type);
   const viaState = wantsState(target, opts);
+  // Before any query is paid for: a package that cannot be written is known now.
+  checkReportsWritable(reportsDir);
+  const timeout = (target.settings as { connect_timeout_seconds?: number }).connect_timeout_seconds ?? null;
+  progress({ kind: 'connecting', target: target.name, address: warehouse.address?.(target.settings) ?? target.type, timeoutSeconds: timeout });
   const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name, ...(viaState ? { writeSchema: target.state!.writeSchema! } : {}) });
   const stateRunner = viaState ? createStateRunner({ target, warehouse, adapter, fullRefresh: Boolean(opts.fullRefresh) }) : null;
   const summaries: ExperimentRunSummary[] = [];
   try {
+    // First step: the sources against the warehouse's catalogue (catalogue reads only), so a wrong
+    // table, column or type is named at its model line before any query runs.
+    const check = await checkExperimentSources(config, target, compiled.experiments, adapter, opts.signal);
+    if (check.diagnostics.length) throw new ValidationError(check.diagnostics);
     for (const [i, exp] of compiled.experiments.entries()) {
       const plan = compiled.compiled[i];
       const started = new Date();
@@ -82,17 +103,23 @@ export async function runProject(opts: {
           refresh = outcome.refresh;
           Object.assign(data, outcome.data);
         }
-        progress({ kind: 'refresh', experiment: exp.id, refresh });
       }
-      for (const [k, step] of (refresh && refresh.mode !== 'full' ? [] : plan.steps).entries()) {
-        progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: plan.steps.length });
+      // Steps the state did not answer run on the full path (named in the refresh record).
+      const steps = refresh && refresh.mode !== 'full' ? stepsOutsideState(plan.steps, data, refresh) : plan.steps;
+      if (refresh) progress({ kind: 'refresh', experiment: exp.id, refresh });
+      for (const [k, step] of steps.entries()) {
+        progress({ kind: 'step', experiment: exp.id, step: step.name, index: k + 1, total: steps.length });
         const t0 = performance.now();
         const ctx = { experiment: exp.id, step: step.name, signal: opts.signal };
         if (opts.signal?.aborted) throw new WarehouseError('cancelled before the query started', { target: target.name, experiment: exp.id, step: step.name }, 'cancelled');
         // A dry run first where the warehouse offers one, so the cost shows before it is spent.
         const bytes = adapter.estimate ? (await adapter.estimate(step.sql, ctx)).bytes : undefined;
         if (bytes !== undefined) bytesEstimated = (bytesEstimated ?? 0) + bytes;
-        data[step.name] = await adapter.query(step.sql, ctx);
+        try {
+          data[step.name] = await adapter.query(step.sql, ctx);
+        } catch (e) {
+          throw e instanceof WarehouseError && e.kind !== 'cancelled' ? explainWarehouseError(e, exp, plan) : e;
+        }
         progress({ kind: 'step-done', experiment: exp.id, step: step.name, rows: data[step.name].length, ms: performance.now() - t0, ...(bytes !== undefined ? { bytesEstimated: bytes } : {}) });
       }
       const run = {
@@ -106,10 +133,12 @@ export async function runProject(opts: {
       if (refresh) results.refresh = refresh;
       // Ctrl-C after the last query still means: write nothing more.
       if (opts.signal?.aborted) throw new WarehouseError('cancelled before the package was written', { target: target.name, experiment: exp.id, step: 'package' }, 'cancelled');
-      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer });
+      const charts = await renderReportCharts(results);
+      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer, extraFiles: charts });
       progress({ kind: 'package', experiment: exp.id, dir });
       summaries.push({
         id: exp.id,
+        asOf: plan.asOf,
         runId: run.runId,
         packageDir: dir,
         packageDigest: digest,
@@ -119,6 +148,7 @@ export async function runProject(opts: {
         failedChecks: results.checks.filter((c) => c.status === 'fail').map((c) => ({ reasonCode: c.reasonCode, severity: c.severity })),
         rowsTransferred: Object.values(data).reduce((a, r) => a + r.length, 0),
         ...(bytesEstimated !== undefined ? { bytesEstimated } : {}),
+        lifecycle: lifecycleSignals({ results, chainSequence: sequence, stallAfterSeconds: exp.lifecycle?.stallAfterSeconds ?? null }),
       });
     }
   } finally {

@@ -42,7 +42,7 @@ export function yamlFilesIn(dir: string): string[] {
 
 /** Columns an expression over a source may use: declared columns plus its key columns. */
 export function sourceColumns(s: SourceInput): string[] {
-  return [...new Set([...Object.keys(s.columns), s.timestamp, ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : [])])];
+  return [...new Set([...Object.keys(s.columns), ...(s.timestamp ? [s.timestamp] : []), ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : [])])];
 }
 
 /** Parses an expression field and checks that it only names the source's columns. */

@@ -1,4 +1,5 @@
 import { CHECKS } from '../../checks/index.js';
+import { resolveAssignment, resolveLifecycle } from './assignment-schemas.js';
 import { fieldPath, unknownName, type Diagnostic } from './diagnostics.js';
 import { durationSeconds, isoUtc } from './duration.js';
 import type { LoadedMetric, Located, Models } from './load-models.js';
@@ -6,8 +7,14 @@ import { SpecSchema, type SourceInput, type SpecInput } from './schemas.js';
 import type { AnalysisSettings, MetricComponent, MetricRole, ResolvedExperiment, ResolvedMetric, ResolvedSource } from './types.js';
 import type { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
+import { factorialDesign } from './factorial-design.js';
 
 const WEIGHT_TOLERANCE = 1e-9;
+
+function locationOf(x: { file: YamlFile; path: (string | number)[] }): string {
+  const p = x.file.position(x.path, true);
+  return `${x.file.file}:${p.line}:${p.column}`;
+}
 
 function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource {
   const s = src.value;
@@ -15,12 +22,13 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
     name: src.name,
     table: s.table,
     unitColumn: s.units[unit],
-    timestamp: s.timestamp,
+    timestamp: s.timestamp ?? null,
     loadedAt: s.loaded_at ?? null,
     experimentKeyColumn: s.experiment_key ?? null,
     variantColumn: s.variant ?? null,
     columns: s.columns,
     dimensions: s.dimensions,
+    location: locationOf(src),
   };
 }
 
@@ -55,6 +63,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
   if (exposure && (!exposure.value.experiment_key || !exposure.value.variant)) {
     out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' is not an exposure source: it needs experiment_key and variant columns`));
   }
+  if (exposure && !exposure.value.timestamp) out.push(file.diagnostic(['exposure', 'source'], `source '${exposure.name}' has no timestamp: an exposure source needs one`));
 
   // Variants: unique keys, weights summing to 1, a control.
   const seen = new Map<string, number>();
@@ -71,25 +80,40 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
     out.push(file.diagnostic(['control'], unknownName('variant', spec.control, [...seen.keys()])));
   }
 
+  const factorial = factorialDesign(spec, controlKey, (path, message) => out.push(file.diagnostic(path, message)));
+
   // Dates.
   const start = isoUtc(spec.start);
   const end = spec.end === undefined ? null : isoUtc(spec.end);
   if (end !== null && end <= start) out.push(file.diagnostic(['end'], `end ${spec.end} is not after start ${spec.start}`));
 
-  // Audience exclusions.
-  const exclusions = (spec.audience?.exclude ?? []).flatMap((name, i) => {
-    const f = models.filters.get(name);
-    if (!f) return [];
+  // Audience filters: exclude drops matching units, include keeps only them. A filter's source may
+  // be an attribute table (no timestamp): it is then joined on the unit with no time window.
+  const exclusions = (['exclude', 'include'] as const).flatMap((mode) =>
+    (spec.audience?.[mode] ?? []).flatMap((name, i) => {
+      const f = models.filters.get(name);
+      if (!f) return [];
+      usedModelFiles.add(f.file.file);
+      const src = needSource(f.value.source, ['audience', mode, i], `filter '${name}'`);
+      return src ? [{ name, mode, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
+    }),
+  );
+
+  // Bot or internal traffic the models mark and the spec does not exclude (the marked_traffic check).
+  const markedTraffic = [...models.filters.values()].flatMap((f) => {
+    const src = models.sources.get(f.value.source);
+    if (!f.value.traffic || spec.audience?.exclude.includes(f.name) || !src || !(spec.unit in src.value.units)) return [];
     usedModelFiles.add(f.file.file);
-    const src = needSource(f.value.source, ['audience', 'exclude', i], `filter '${name}'`);
-    return src ? [{ name, source: resolveSource(src, spec.unit), where: f.whereExpr }] : [];
+    usedModelFiles.add(src.file.file);
+    return [{ name: f.name, source: resolveSource(src, spec.unit), where: f.whereExpr, mode: 'exclude' as const, traffic: f.value.traffic }];
   });
 
   // Metrics by role; a metric plays one role.
-  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null }[] = [
+  const roles: { name: string; role: MetricRole; path: (string | number)[]; harm: number | null; absHarm?: number }[] = [
     { name: spec.metrics.primary, role: 'primary', path: ['metrics', 'primary'], harm: null },
     ...spec.metrics.secondary.map((name, i) => ({ name, role: 'secondary' as const, path: ['metrics', 'secondary', i], harm: null })),
-    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], harm: g.max_relative_harm })),
+    ...spec.metrics.guardrails.map((g, i) => ({ name: g.metric, role: 'guardrail' as const, path: ['metrics', 'guardrails', i, 'metric'], // With only an absolute tolerance, no relative one applies; with neither, any significant harm breaches.
+      harm: g.max_relative_harm ?? (g.max_absolute_harm === undefined ? 0 : null), absHarm: g.max_absolute_harm })),
   ];
   const metrics: ResolvedMetric[] = [];
   const roleOf = new Map<string, string>();
@@ -106,6 +130,10 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       usedModelFiles.add(c.file.file);
       const src = c.value.source === undefined ? undefined : needSource(c.value.source, r.path, `metric '${c.name}'`);
       if (!src || c.value.type === 'ratio') return null;
+      if (!src.value.timestamp) {
+        out.push(file.diagnostic(r.path, `metric '${c.name}' reads source '${src.name}', which has no timestamp (an attribute table): a metric needs event times`));
+        return null;
+      }
       const cap = c.value.capping;
       return {
         name: c.name,
@@ -116,6 +144,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
         filter: c.filterExpr,
         windowDelaySeconds: durationSeconds(c.value.window?.delay ?? '0h'),
         windowDurationSeconds: c.value.window?.duration === undefined ? null : durationSeconds(c.value.window.duration),
+        location: locationOf(c),
         capping: !cap ? null : cap.value !== undefined ? { kind: 'value', value: cap.value } : { kind: 'percentile', percentile: cap.percentile!, ignoreZeros: cap.ignore_zeros },
       };
     };
@@ -131,6 +160,9 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       denominator: components[1] ?? null,
       higherIsBetter: m.value.higher_is_better,
       maxRelativeHarm: r.harm,
+      // Proportions: the spec gives percentage points; results and decisions use fractions.
+      maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
+      label: m.value.label ?? m.name,
     });
   }
 
@@ -143,6 +175,12 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
 
   if (out.length || !exposure) return { diagnostics: out };
 
+  // Rank tests need a per-unit value on every unit: mean and count metrics of this spec.
+  (spec.analysis.mann_whitney ?? []).forEach((name, i) => {
+    const m = metrics.find((x) => x.name === name);
+    if (!m) out.push(file.diagnostic(['analysis', 'mann_whitney', i], unknownName('metric of this spec', name, metrics.map((x) => x.name))));
+    else if (m.kind !== 'mean' && m.kind !== 'count') out.push(file.diagnostic(['analysis', 'mann_whitney', i], `Mann-Whitney needs a mean or count metric; '${name}' is a ${m.kind} metric`));
+  });
   const checks: ResolvedExperiment['checks'] = {};
   for (const c of CHECKS) {
     const given = (spec.checks as Record<string, Record<string, unknown> | undefined>)[c.id] ?? {};
@@ -160,6 +198,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       unit: spec.unit,
       exposure: { source: resolveSource(exposure, spec.unit), experimentKey: spec.exposure.experiment_key },
       variants: spec.variants.map((v) => ({ key: v.key, weight: v.weight, isControl: v.key === controlKey })),
+      ...(factorial ? { factorial } : {}),
+      ...(spec.holdout ? { holdout: { features: [...spec.holdout.features] } } : {}),
       controlKey,
       start,
       end,
@@ -170,6 +210,9 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       alpha: spec.alpha,
       checks,
       decision: { minRelativeLift: spec.decision.min_relative_lift, whenInconclusive: spec.decision.when_inconclusive },
+      assignment: resolveAssignment(spec.assignment, spec.exposure.experiment_key, spec.variants),
+      lifecycle: resolveLifecycle(spec.lifecycle, spec.analysis.schedule),
+      markedTraffic,
       specFile: file.file,
       specText: file.text,
       modelFiles: [...usedModelFiles].sort(),
@@ -188,6 +231,8 @@ function analysisSettings(a: SpecInput['analysis']): AnalysisSettings {
     correction: a.correction,
     prior: a.prior ? { mean: a.prior.mean, stddev: a.prior.stddev } : null,
     dimensionValues: a.dimension_values,
+    ...(a.mann_whitney ? { mannWhitney: [...a.mann_whitney] } : {}),
+    ...(a.bandit ? { bandit: { minShare: a.bandit.min_share } } : {}),
   };
 }
 
@@ -207,6 +252,7 @@ function referenceDiagnostics(file: YamlFile, data: unknown, models: Models, ski
   };
   check(['exposure', 'source'], obj(d.exposure).source, 'source', models.sources);
   list(obj(d.audience).exclude).forEach((v, i) => check(['audience', 'exclude', i], v, 'filter', models.filters));
+  list(obj(d.audience).include).forEach((v, i) => check(['audience', 'include', i], v, 'filter', models.filters));
   const metrics = obj(d.metrics);
   check(['metrics', 'primary'], metrics.primary, 'metric', models.metrics);
   list(metrics.secondary).forEach((v, i) => check(['metrics', 'secondary', i], v, 'metric', models.metrics));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CHECKS } from '../../checks/index.js';
+import { durationWithinBound, isCalendarValid, MAX_DURATION_SECONDS, MIN_VARIANT_WEIGHT } from './input-bounds.js';
+import { AssignmentSchema, LifecycleSchema } from './assignment-schemas.js';
 
 export const Severity = z.enum(['error', 'warn', 'off']);
 
@@ -22,16 +24,17 @@ export const TableName = z
   .regex(TABLE, { message: 'expected a table name such as events, schema.events or project.dataset.events' });
 
 const DURATION = /^(0|[1-9][0-9]*)(m|h|d|w)$/;
-export const Duration = z.string().regex(DURATION, {
-  message: 'expected a non-negative duration such as 30m, 36h, 7d or 2w',
-});
+export const Duration = z
+  .string()
+  .regex(DURATION, { message: 'expected a non-negative duration such as 30m, 36h, 7d or 2w' })
+  .refine(durationWithinBound, { message: `longer than ${MAX_DURATION_SECONDS / 86400}d (ten years)` });
 
 const ISO_TS = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 export const Timestamp = z
   .string()
   .regex(ISO_TS, { message: 'expected an ISO-8601 date or timestamp such as 2026-10-04 or 2026-10-04T00:00:00Z' })
   // Only for well-formed text: a malformed one already has its message, and needs just one.
-  .refine((s) => !ISO_TS.test(s) || !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), { message: 'not a real date' });
+  .refine((s) => !ISO_TS.test(s) || (isCalendarValid(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s))), { message: 'not a real date (check the day of the month and the time)' });
 
 export const ColumnType = z.enum(['string', 'number', 'boolean', 'timestamp']);
 
@@ -41,7 +44,7 @@ export const SourceSchema = z
     table: TableName,
     units: z.record(Name, ColumnName).refine((u) => Object.keys(u).length > 0, { message: 'expected at least one unit' })
       .describe('unit type -> id column, e.g. { user: user_id }'),
-    timestamp: ColumnName.describe('event time column; every scan is bounded on it'),
+    timestamp: ColumnName.optional().describe('event time column; every scan is bounded on it. Absent: an attribute table (one row per unit), usable only in audience filters'),
     loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
     experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
     variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
@@ -83,6 +86,7 @@ export const MetricSchema = z
     window: WindowSchema.optional(),
     capping: CappingSchema.optional(),
     higher_is_better: z.boolean().default(true),
+    label: z.string().min(1).max(80).optional().describe('plain-words name the report shows (e.g. "Resolved within 24 h"); the id stays in the detail tables'),
   })
   .strict();
 
@@ -91,6 +95,7 @@ export const FilterSchema = z
     description: z.string().optional(),
     source: Name,
     where: z.string().min(1).describe('boolean expression; units with any matching row in the window are excluded'),
+    traffic: z.enum(['bot', 'internal']).optional().describe('marks the matching units as bot or internal traffic: the marked_traffic check flags them in specs that do not exclude this filter'),
   })
   .strict();
 
@@ -105,18 +110,29 @@ export const ModelsFileSchema = z
 
 export const VariantSchema = z
   .object({
-    key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
-      message: 'expected a variant key of letters, digits, _ . or -',
-    }),
-    weight: z.number().gt(0, { message: 'expected a weight greater than 0' }).lte(1),
+    // Integer keys (GrowthBook's variation_id 0, 1) are read as the text the variant column casts to.
+    key: z.preprocess(
+      (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v),
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, { message: 'expected a variant key of letters, digits, _ . or -' }),
+    ),
+    weight: z.number().gte(MIN_VARIANT_WEIGHT, { message: `expected a weight of at least ${MIN_VARIANT_WEIGHT} (0.1% of traffic)` }).lte(1),
     description: z.string().optional(),
+    factors: z
+      .record(Name, z.string().min(1).max(100))
+      .optional()
+      .describe("factorial designs: this variant's level of each factor; the control's levels are the reference"),
   })
   .strict();
 
 export const GuardrailSchema = z
   .object({
     metric: Name,
-    max_relative_harm: z.number().min(0).default(0).describe('tolerated relative change in the harmful direction'),
+    max_relative_harm: z.number().min(0).optional().describe('tolerated relative change in the harmful direction (0.02 = 2%); default 0 unless max_absolute_harm is given'),
+    max_absolute_harm: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("tolerated absolute change in the harmful direction, in the metric's units; percentage points for proportions (1 = 1 pp)"),
   })
   .strict();
 
@@ -144,6 +160,16 @@ export const AnalysisSchema = z
       .optional()
       .describe('Bayesian readout: Gaussian prior on the relative lift; a flat prior when absent'),
     dimension_values: z.number().int().positive().max(1000).default(10).describe('per dimension, the values with most units; the rest are grouped as (other)'),
+    mann_whitney: z
+      .array(Name)
+      .min(1)
+      .optional()
+      .describe('metrics (mean or count) to test also with Mann-Whitney U, ranks computed in the warehouse'),
+    bandit: z
+      .object({ min_share: z.number().min(0).max(0.5).default(0.1).describe('smallest advised share of traffic per arm') })
+      .strict()
+      .optional()
+      .describe('report Thompson-sampling traffic weights for the next period as advice (traffic is never changed)'),
   })
   .strict();
 
@@ -162,7 +188,13 @@ export const SpecSchema = z
     control: z.string().optional().describe('control variant key; the first variant when absent'),
     start: Timestamp,
     end: Timestamp.optional(),
-    audience: z.object({ exclude: z.array(Name).default([]) }).strict().optional(),
+    audience: z
+      .object({
+        exclude: z.array(Name).default([]).describe('filters whose matching units are removed'),
+        include: z.array(Name).default([]).describe('filters a unit must match to be analysed'),
+      })
+      .strict()
+      .optional(),
     metrics: z
       .object({
         primary: Name,
@@ -171,6 +203,15 @@ export const SpecSchema = z
       })
       .strict(),
     dimensions: z.array(ColumnName).default([]),
+    holdout: z
+      .object({
+        features: z.array(z.string().min(1).max(200)).min(1).describe('the features the control (held-back) arm does not get'),
+      })
+      .strict()
+      .optional()
+      .describe('a long-running holdout: the control arm is a small share held back from these features; the lift is their combined effect'),
+    assignment: AssignmentSchema.optional(),
+    lifecycle: LifecycleSchema.optional(),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
     checks: z

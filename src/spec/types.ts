@@ -1,4 +1,5 @@
 import type { Expr } from '../expr/index.js';
+import type { ResolvedAssignment, ResolvedLifecycle } from './assignment-schemas.js';
 
 /** What compile sees: every name resolved, every default applied, no YAML left. */
 
@@ -7,12 +8,15 @@ export interface ResolvedSource {
   table: string;
   /** Id column for the experiment's unit type. */
   unitColumn: string;
-  timestamp: string;
+  /** null: an attribute table (no time), usable only in audience filters. */
+  timestamp: string | null;
   loadedAt: string | null;
   experimentKeyColumn: string | null;
   variantColumn: string | null;
   columns: Record<string, 'string' | 'number' | 'boolean' | 'timestamp'>;
   dimensions: string[];
+  /** Where the source is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
@@ -34,6 +38,8 @@ export interface MetricComponent {
   /** null: counts every event from the delay up to the analysis end. */
   windowDurationSeconds: number | null;
   capping: Capping | null;
+  /** Where the metric is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
+  location?: string;
 }
 
 export interface ResolvedMetric {
@@ -48,6 +54,10 @@ export interface ResolvedMetric {
   higherIsBetter: boolean;
   /** Guardrails only: tolerated relative change in the harmful direction. */
   maxRelativeHarm: number | null;
+  /** Guardrails only: tolerated absolute change in the harmful direction, in the metric's units (proportions: a fraction). */
+  maxAbsoluteHarm: number | null;
+  /** Plain-words name for readers (models `label`); the metric's id when unset. */
+  label: string;
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */
@@ -62,12 +72,24 @@ export interface AnalysisSettings {
   /** Gaussian prior on the relative lift; null: flat. */
   prior: { mean: number; stddev: number } | null;
   dimensionValues: number;
+  /** Metrics tested also with Mann-Whitney U (the ranks step); absent when none. */
+  mannWhitney?: string[];
+  /** Bandit allocation advice on the primary metric; absent when the spec does not ask for it. */
+  bandit?: { minShare: number };
 }
 
 export interface ResolvedExclusion {
   name: string;
+  /** exclude: matching units are removed; include: only matching units stay. */
+  mode: 'exclude' | 'include';
   source: ResolvedSource;
   where: Expr;
+}
+
+export interface FactorialDesign {
+  factors: { name: string; levels: string[] }[];
+  /** Variant key -> factor name -> level. */
+  cells: Record<string, Record<string, string>>;
 }
 
 export interface ResolvedVariant {
@@ -85,6 +107,10 @@ export interface ResolvedExperiment {
   exposure: { source: ResolvedSource; experimentKey: string };
   variants: ResolvedVariant[];
   controlKey: string;
+  /** Holdouts: the features the control arm is held back from. */
+  holdout?: { features: string[] };
+  /** Factorial designs: factors with their levels (the control's level first) and each variant's cell. */
+  factorial?: FactorialDesign;
   /** ISO-8601 UTC. */
   start: string;
   end: string | null;
@@ -96,6 +122,12 @@ export interface ResolvedExperiment {
   /** Per check id: its settings with defaults applied, plus severity. */
   checks: Record<string, Record<string, unknown> & { severity: 'error' | 'warn' | 'off' }>;
   decision: { minRelativeLift: number; whenInconclusive: 'iterate' | 'stop' };
+  /** Spec `assignment:`: the declared bucketing scheme, audited by the assignment_mismatch check. Absent or null: none declared. */
+  assignment?: ResolvedAssignment | null;
+  /** Model filters marked `traffic: bot | internal` that the spec does not exclude. */
+  markedTraffic?: (ResolvedExclusion & { traffic: 'bot' | 'internal' })[];
+  /** Spec `lifecycle:`: limits of the lifecycle signals in `run --json`. */
+  lifecycle?: ResolvedLifecycle;
   /** Project-relative path of the spec file and its exact text (snapshotted into reports). */
   specFile: string;
   specText: string;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { deepNestingOffset, inputLimitDiagnostics, MAX_NESTING, toPlainData } from './yaml-limits.js';
 import { fieldPath, type Diagnostic } from './diagnostics.js';
 
 type Path = readonly (string | number)[];
@@ -8,9 +9,10 @@ type Path = readonly (string | number)[];
 /** A parsed YAML file that can say where any field of it is, for diagnostics. */
 export class YamlFile {
   readonly data: unknown;
+  /** Malformed YAML, and what exptrack refuses in well-formed YAML (tags, deep nesting, alias bombs). */
   readonly parseErrors: Diagnostic[];
   private readonly doc: Document;
-  private readonly lines: LineCounter;
+  private lines: LineCounter;
 
   constructor(
     /** Path shown in messages, relative to the project root. */
@@ -18,12 +20,24 @@ export class YamlFile {
     readonly text: string,
   ) {
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    const deep = deepNestingOffset(text);
+    // Too deep to hand to the parser: parse an empty document so every accessor still works.
+    this.doc = parseDocument(deep >= 0 ? '' : text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    if (deep >= 0) {
+      this.lines = new LineCounter();
+      this.lines.addNewLine(0);
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.lines.addNewLine(at + 1);
+      const pos = this.lines.linePos(deep);
+      this.parseErrors = [{ file, line: pos.line, column: pos.col, field: '', message: `nested more than ${MAX_NESTING} levels deep; specs and models need only a few` }];
+      this.data = undefined;
+      return;
+    }
     this.parseErrors = this.doc.errors.map((e) => {
       const pos = this.lines.linePos(e.pos[0]);
       return { file, line: pos.line, column: pos.col, field: '', message: `malformed YAML: ${e.message.split('\n')[0]}` };
     });
-    this.data = this.parseErrors.length ? undefined : this.doc.toJS();
+    if (!this.parseErrors.length) this.parseErrors.push(...inputLimitDiagnostics(this.doc, text, file, (offset) => this.lines.linePos(offset)));
+    this.data = this.parseErrors.length ? undefined : toPlainData(this.doc, file, (offset) => this.lines.linePos(offset), this.parseErrors);
   }
 
   static read(absPath: string, projectRoot: string): YamlFile {

@@ -13,6 +13,8 @@ export interface RefreshRecord {
   /** The watermark stored for the next run. */
   cut?: string;
   lateLookbackSeconds?: number;
+  /** Steps computed on the full path although the refresh was incremental (no state merge for them yet). */
+  fullSteps?: string[];
 }
 
 /**

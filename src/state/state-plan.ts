@@ -18,7 +18,7 @@ export interface StateLocation {
 }
 
 export interface StateRead {
-  name: 'exposures' | 'metrics' | 'sources';
+  name: 'exposures' | 'metrics' | 'sources' | 'daily';
   sql: string;
 }
 
@@ -114,8 +114,12 @@ export function compileStateRefresh(opts: {
   }));
   const stateDimensions = dimensions.map((d) => ({ ...d, atAlias: `${d.alias}_at`, sealedAlias: `s_${d.alias}`, sealedAtAlias: `s_${d.alias}_at` }));
   const stateColumns = metricSources.flatMap((s) => s.metrics.map((m) => ({ column: m.column, kind: m.kind })));
+  // Audience filters get a number in the state's excluded table; attribute tables (no event time) are read whole each run.
+  const exclusions = context.exclusions.map((x, i) => ({ ...x, filterNo: i + 1 }));
   const ctx = {
     ...context,
+    exclusions,
+    timedExclusions: exclusions.filter((x) => x.timestamp !== null),
     stateColumns,
     dimensions: stateDimensions,
     metricSources,
@@ -136,7 +140,11 @@ export function compileStateRefresh(opts: {
     watermark,
     cut,
     stage: splitStatements(renderer.render('state_stage', ctx)),
-    reads: (['exposures', 'metrics', 'sources'] as const).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, ctx)) })),
+    reads: [
+      ...(['exposures', 'metrics', 'sources'] as const).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, ctx)) })),
+      // The daily step is the metrics template summed per exposure day without dimensions, as in compile.
+      { name: 'daily' as const, sql: tidySql(renderer.render('state_metrics', { ...ctx, daily: true, dimensions: [] })) },
+    ],
     write: splitStatements(renderer.render('state_write', ctx)),
   };
 }

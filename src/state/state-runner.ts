@@ -57,3 +57,15 @@ export function createStateRunner(opts: { target: Target; warehouse: Warehouse; 
     },
   };
 }
+
+/**
+ * The compiled steps an incremental refresh leaves to the full path: those the state reads did not
+ * answer (exposure_quality, assignment, ...), recorded in the refresh so the package says what was
+ * scanned whole. The fingerprints step is skipped: hashing every source row is what incremental
+ * refresh avoids, so incremental packages record no input fingerprints (README, Scheduled runs).
+ */
+export function stepsOutsideState<S extends { name: string }>(steps: S[], data: Record<string, Row[]>, refresh: RefreshRecord): S[] {
+  const full = steps.filter((s) => !(s.name in data) && s.name !== 'fingerprints');
+  if (full.length) refresh.fullSteps = full.map((s) => s.name);
+  return full;
+}

@@ -16,9 +16,12 @@ export interface BayesianEstimate {
   /** Posterior mean and sd of the lift. */
   mean: number;
   sd: number;
-  /** P(lift > 0). */
+  /** P(the lift is in the better direction): P(lift > 0), or P(lift < 0) when lower is better. */
   chanceToWin: number;
-  /** [E max(0, lift), E max(0, -lift)]: expected loss of choosing control, of choosing treatment. */
+  /**
+   * Expected loss of choosing control, of choosing treatment, in the better direction:
+   * [E max(0, lift), E max(0, -lift)], swapped when lower is better.
+   */
   risk: [number, number];
   /** Equal-tailed credible interval at 1 - alpha. */
   ci: Interval;
@@ -28,7 +31,7 @@ export interface BayesianEstimate {
  * Gaussian posterior on a lift observed as `lift` with sampling variance `variance` (gbstats'
  * GaussianEffectABTest): precision-weighted with a proper prior, the likelihood itself with a flat one.
  */
-export function bayesianEffect(lift: number, variance: number, prior: GaussianPrior = FLAT_PRIOR, alpha = 0.05): BayesianEstimate {
+export function bayesianEffect(lift: number, variance: number, prior: GaussianPrior = FLAT_PRIOR, alpha = 0.05, higherIsBetter = true): BayesianEstimate {
   if (prior.proper && !(prior.variance > 0 && Number.isFinite(prior.mean))) {
     throw new RangeError(`a proper prior needs a finite mean and a variance > 0, got ${prior.mean} and ${prior.variance}`);
   }
@@ -43,5 +46,8 @@ export function bayesianEffect(lift: number, variance: number, prior: GaussianPr
   const gain = mean * standardNormalCdf(z) + sd * standardNormalPdf(z);
   const loss = -mean * standardNormalCdf(-z) + sd * standardNormalPdf(z);
   const q = standardNormalQuantile(1 - alpha / 2) * sd;
-  return { ok: true, mean, sd, chanceToWin: standardNormalCdf(z), risk: [gain, loss], ci: [mean - q, mean + q] };
+  // gbstats flips inverse metrics the same way: the posterior stays on the lift, only "better" turns round.
+  const chanceToWin = standardNormalCdf(higherIsBetter ? z : -z);
+  const risk: [number, number] = higherIsBetter ? [gain, loss] : [loss, gain];
+  return { ok: true, mean, sd, chanceToWin, risk, ci: [mean - q, mean + q] };
 }

@@ -8,6 +8,8 @@ export interface AnalysisOptions extends TestOptions {
   cuped?: boolean;
   /** Prior on the relative lift (absolute: rescaled by |control mean|); default flat. */
   prior?: GaussianPrior;
+  /** The metric's better direction: turns chance to win and risk round when false; default true. */
+  higherIsBetter?: boolean;
 }
 
 export interface TreatmentComparison {
@@ -72,8 +74,9 @@ export function compareTreatment(control: ArmSufficientStats, treatment: ArmSuff
         : testEffect({ lift: (b.mean - a.mean) / Math.abs(ua.mean), variance: relativeVariance, dof, totalUnits }, opts);
   }
   const scale = Math.abs(ua.mean);
+  const higher = options.higherIsBetter !== false;
   const absPrior = prior.proper ? { mean: prior.mean * scale, variance: prior.variance * scale * scale, proper: scale > 0 } : prior;
-  const bayes = (e: EffectEstimate, p: GaussianPrior) => (e.ok ? bayesianEffect(e.lift, e.se * e.se, p, alpha) : bayesianEffect(0, 0, p, alpha));
+  const bayes = (e: EffectEstimate, p: GaussianPrior) => (e.ok ? bayesianEffect(e.lift, e.se * e.se, p, alpha, higher) : bayesianEffect(0, 0, p, alpha, higher));
   return {
     kind: control.kind,
     alpha,

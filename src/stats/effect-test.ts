@@ -4,6 +4,7 @@ import {
   sequentialHalfWidth,
   sequentialOneSidedHalfWidth,
   sequentialOneSidedPValue,
+  sequentialOneSidedPValueExact,
   sequentialPValue,
 } from './sequential-bound.js';
 
@@ -35,6 +36,11 @@ export interface EffectEstimate {
   pValue: number;
   /** Welch-Satterthwaite dof (0 when not estimable). */
   dof: number;
+  /**
+   * One-sided sequential tests only, when the reference engine's p-value sits at its 0.4999 cap: the
+   * exact p-value (up to 1), which multiple-testing corrections use instead.
+   */
+  pValueExact?: number;
 }
 
 /** Inputs of one frequentist test on a lift: point estimate, its variance, dof and total units. */
@@ -45,6 +51,9 @@ export interface EffectInput {
   /** Units in both arms together (the sequential bound's sample size). */
   totalUnits: number;
 }
+
+/** gbstats' one-sided sequential p-value bisection stops at this value. */
+const SEQUENTIAL_ONE_SIDED_P_CAP = 0.4999;
 
 /** Resolved options with defaults; throws on values no test can use. */
 export function resolveTestOptions(options: TestOptions = {}): { alpha: number; sides: Sides; tuning: number | null } {
@@ -87,7 +96,14 @@ export function testEffect(input: EffectInput, options: TestOptions = {}): Effec
   }
   const half = sequentialOneSidedHalfWidth(variance, totalUnits, alpha, tuning);
   const pValue = sequentialOneSidedPValue(lift, variance, totalUnits, alpha, sides, tuning);
-  return { ...base, ci: sides === 'greater' ? [lift - half, null] : [null, lift + half], pValue };
+  const ci: Interval = sides === 'greater' ? [lift - half, null] : [null, lift + half];
+  if (pValue < SEQUENTIAL_ONE_SIDED_P_CAP) return { ...base, ci, pValue };
+  return { ...base, ci, pValue, pValueExact: Math.max(pValue, sequentialOneSidedPValueExact(lift, variance, totalUnits, alpha, sides, tuning)) };
+}
+
+/** The same test's interval for an estimate at another level (used for multiple-testing adjusted intervals). */
+export function intervalAtLevel(e: EffectEstimate, totalUnits: number, alpha: number, options: Omit<TestOptions, 'alpha'>): Interval {
+  return testEffect({ lift: e.lift, variance: e.se * e.se, dof: e.dof, totalUnits }, { ...options, alpha }).ci;
 }
 
 // gbstats' default output: placeholders that cannot be mistaken for a finding.

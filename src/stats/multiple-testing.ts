@@ -48,19 +48,34 @@ export interface CorrectedEffect {
   ciAdjusted: Interval;
 }
 
+/** Recomputes an estimate's interval at another level (the test's own method, e.g. sequential). */
+export type IntervalAtLevel = (index: number, alpha: number) => Interval;
+
 /**
  * Adjusted p-values and intervals for a family of estimates (one per metric / dimension value / arm).
- * The interval follows GrowthBook (getAdjustedCI): the standard error implied by the lift and the
- * adjusted p-value, |lift| / z(1 - p_adj / 2), times z(1 - alpha / 2); unbounded when p_adj is 1 (to
+ * Fixed-horizon intervals follow GrowthBook (getAdjustedCI): the standard error implied by the lift and
+ * the adjusted p-value, |lift| / z(1 - p_adj / 2), times z(1 - alpha / 2); unbounded when p_adj is 1 (to
  * 1e-6); kept only if wider than the unadjusted interval on both sides, else the unadjusted interval.
  * One-sided tests use the one-sided quantiles on their bounded side. Estimates that are not ok keep
  * p 1 out of the family (they add to m, as a metric that could not be tested still was looked at).
+ *
+ * Sequential (always-valid) p-values are not normal tail areas, so the implied-z formula does not hold
+ * for them (it gave "-23468% to +inf" for a one-sided sequential test at p 0.4999). When `intervalAt` is
+ * given, the adjusted interval is the test's own interval at level alpha * p / p_adj: the level at which
+ * the unadjusted test rejects exactly when the adjusted p-value is below alpha, so interval and
+ * adjusted p-value agree. For Holm and BH p_adj <= m p, so the level is at least alpha / m (Bonferroni).
+ * Corrections use `pValueExact` when an estimate carries it (one-sided sequential p above gbstats' cap).
  */
-export function correctFamily(estimates: EffectEstimate[], method: Correction, alpha = 0.05, sides: Sides = 'two-sided'): CorrectedEffect[] {
-  const adjusted = adjustPValues(estimates.map((e) => (e.ok ? e.pValue : 1)), method);
+export function correctFamily(estimates: EffectEstimate[], method: Correction, alpha = 0.05, sides: Sides = 'two-sided', intervalAt?: IntervalAtLevel): CorrectedEffect[] {
+  const raw = estimates.map((e) => (e.ok ? (e.pValueExact ?? e.pValue) : 1));
+  const adjusted = adjustPValues(raw, method);
   return estimates.map((e, i) => {
     const p = adjusted[i];
     if (!e.ok || method === 'none') return { pValueAdjusted: p, ciAdjusted: e.ci };
+    if (intervalAt) {
+      if (!(raw[i] > 0) || p <= raw[i]) return { pValueAdjusted: p, ciAdjusted: e.ci };
+      return { pValueAdjusted: p, ciAdjusted: intervalAt(i, (alpha * raw[i]) / p) };
+    }
     if (p > 0.999999) return { pValueAdjusted: p, ciAdjusted: [null, null] };
     if (e.lift === 0) return { pValueAdjusted: p, ciAdjusted: e.ci };
     const tail = sides === 'two-sided' ? 2 : 1;

@@ -69,3 +69,26 @@ export function sequentialOneSidedPValue(lift: number, variance: number, totalUn
   }
   return a;
 }
+
+/**
+ * The exact one-sided always-valid p-value over the whole of (0, 1]: the alpha at which the bound
+ * touches 0 (rho held at the test's alpha), 1 when the estimate lies on the wrong side of 0. The
+ * reference engine's bisection stops at 0.4999; multiple-testing corrections need the real value,
+ * or every weak result in a family enters as 0.4999 and comes out adjusted to 0.4999.
+ */
+export function sequentialOneSidedPValueExact(lift: number, variance: number, totalUnits: number, alpha: number, direction: 'greater' | 'less', tuning = DEFAULT_SEQUENTIAL_TUNING): number {
+  const rho = sequentialRho(alpha, tuning, false);
+  const signed = direction === 'greater' ? lift : -lift;
+  if (!(signed > 0)) return 1;
+  const margin = (a: number) => signed - sequentialOneSidedHalfWidth(variance, totalUnits, a, tuning, rho);
+  if (margin(1) <= 0) return 1;
+  // The half-width falls as alpha grows, so the margin is increasing in alpha: plain bisection.
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (margin(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}

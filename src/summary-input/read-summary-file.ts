@@ -10,21 +10,23 @@ export type { SummaryMetric } from './summary-rows.js';
  * Reads per-arm summary numbers from a .csv (header row, one arm per row) or a .json file
  * (an array of objects with the same keys, or { "arms": [...] }). Errors name file, row and column.
  */
-export function readSummaryFile(path: string, controlFlag?: string): SummaryMetric[] {
-  const name = basename(path);
+export function readSummaryFile(path: string, controlFlag?: string, onNote?: (note: string) => void): SummaryMetric[] {
+  const stdin = path === '-';
+  const name = stdin ? 'stdin' : basename(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(stdin ? 0 : path, 'utf8');
   } catch (e) {
     throw new SummaryInputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const ext = extname(path).toLowerCase();
-  if (ext === '.csv') return parseSummaryCsv(name, text, controlFlag);
-  if (ext === '.json') return parseSummaryJson(name, text, controlFlag);
+  // stdin has no extension: JSON starts with [ or {, anything else is CSV.
+  const ext = stdin ? (/^\s*[[{]/.test(text) ? '.json' : '.csv') : extname(path).toLowerCase();
+  if (ext === '.csv') return parseSummaryCsv(name, text, controlFlag, onNote);
+  if (ext === '.json') return parseSummaryJson(name, text, controlFlag, onNote);
   throw new SummaryInputError(`${path}: unknown file type '${ext || '(none)'}' (expected .csv or .json)`);
 }
 
-export function parseSummaryCsv(file: string, text: string, controlFlag?: string): SummaryMetric[] {
+export function parseSummaryCsv(file: string, text: string, controlFlag?: string, onNote?: (note: string) => void): SummaryMetric[] {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, { info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }) as unknown as typeof records;
@@ -38,10 +40,10 @@ export function parseSummaryCsv(file: string, text: string, controlFlag?: string
     where: `${file}:${info.lines}`,
     cells: Object.fromEntries(header.map((h, i) => [h, record[i]])),
   }));
-  return rowsToMetrics(file, header, rows, controlFlag);
+  return rowsToMetrics(file, header, rows, controlFlag, onNote);
 }
 
-export function parseSummaryJson(file: string, text: string, controlFlag?: string): SummaryMetric[] {
+export function parseSummaryJson(file: string, text: string, controlFlag?: string, onNote?: (note: string) => void): SummaryMetric[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -62,5 +64,5 @@ export function parseSummaryJson(file: string, text: string, controlFlag?: strin
     }
     return { where: `${file}:[${i}]`, cells };
   });
-  return rowsToMetrics(file, [...header], rows, controlFlag);
+  return rowsToMetrics(file, [...header], rows, controlFlag, onNote);
 }

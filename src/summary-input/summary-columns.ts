@@ -3,7 +3,7 @@
  * The metric kind follows from which value columns a row fills: conversions -> proportion,
  * denominator_sum -> ratio, otherwise sum -> mean.
  */
-export const LABEL_COLUMNS = ['metric', 'variant', 'control'] as const;
+export const LABEL_COLUMNS = ['metric', 'variant', 'control', 'higher_is_better'] as const;
 
 /** Numeric column -> where it goes in the sufficient statistics. */
 export const NUMBER_COLUMNS = {
@@ -23,6 +23,10 @@ export const NUMBER_COLUMNS = {
   denominator_covariate_sum: 'cross.dx',
   denominator_covariate_denominator_sum: 'cross.de',
   covariate_covariate_denominator_sum: 'cross.xe',
+  // Quantile metrics (--quantile q): the sample quantile and the order statistics bounding it (src/stats/quantile-estimate.ts).
+  quantile: 'quantile.estimate',
+  quantile_lower: 'quantile.lower',
+  quantile_upper: 'quantile.upper',
 } as const;
 
 export type NumberColumn = keyof typeof NUMBER_COLUMNS;

@@ -1,5 +1,6 @@
-import type { ArmSufficientStats, Moments, NamedArm } from '../stats/index.js';
+import { quantileArmStats, type ArmSufficientStats, type Moments, type NamedArm } from '../stats/index.js';
 import { KNOWN_COLUMNS, type NumberColumn } from './summary-columns.js';
+import { mapColumns, missingColumnHint } from './column-aliases.js';
 
 /** One arm row as read from a file: raw cell texts (or JSON numbers) and where it came from. */
 export interface RawRow {
@@ -14,6 +15,12 @@ export interface SummaryMetric {
   control: string;
   /** Control first, then the treatments in file order. */
   arms: NamedArm[];
+  /** The variants in the order the file lists them (planned weights given by position follow it). */
+  fileOrder: string[];
+  /** From a higher_is_better column; undefined when the file does not say. */
+  higherIsBetter?: boolean;
+  /** Quantile rows: the arms are built from the quantile and its order statistics. */
+  quantile?: boolean;
 }
 
 export class SummaryInputError extends Error {}
@@ -24,13 +31,23 @@ const DEFAULT_METRIC = 'metric';
  * Rows -> metrics with validated sufficient statistics. Every problem names the row and column.
  * controlFlag (the --control option) wins over a control column, which wins over "first row".
  */
-export function rowsToMetrics(file: string, header: string[], rows: RawRow[], controlFlag?: string): SummaryMetric[] {
-  const unknown = header.filter((h) => !KNOWN_COLUMNS.includes(h));
-  if (unknown.length) throw new SummaryInputError(`${file}:1: unknown column ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${KNOWN_COLUMNS.join(', ')})`);
-  for (const required of ['variant', 'units']) {
-    if (!header.includes(required)) throw new SummaryInputError(`${file}:1: missing column ${required} (header has: ${header.join(', ')})`);
+export function rowsToMetrics(file: string, rawHeader: string[], rawRows: RawRow[], controlFlag?: string, onNote?: (note: string) => void): SummaryMetric[] {
+  // Common names (users, conversions, sum_of_squares, ...) map onto exptrack's; other columns are ignored.
+  let mapping;
+  try {
+    mapping = mapColumns(file, rawHeader);
+  } catch (e) {
+    throw new SummaryInputError((e as Error).message);
   }
-  if (!header.some((h) => h === 'conversions' || h === 'sum')) throw new SummaryInputError(`${file}:1: needs a conversions column or sum and sum_squares columns`);
+  for (const i of mapping.ignored) onNote?.(`${file}:1: column '${i.column}' ignored (not a summary column${i.suggestion ? `; did you mean '${i.suggestion}'?` : ''})`);
+  const header = rawHeader.filter((h) => mapping.use.has(h)).map((h) => mapping.use.get(h)!);
+  const rows = rawRows.map((r) => ({ where: r.where, cells: Object.fromEntries(Object.entries(r.cells).filter(([k]) => mapping.use.has(k)).map(([k, v]) => [mapping.use.get(k)!, v])) }));
+  for (const required of ['variant', 'units']) {
+    if (!header.includes(required)) {
+      throw new SummaryInputError(`${file}:1: missing column ${required} (header has: ${rawHeader.join(', ')})${missingColumnHint(required, mapping.ignored)}`);
+    }
+  }
+  if (!header.some((h) => h === 'conversions' || h === 'sum' || h === 'quantile')) throw new SummaryInputError(`${file}:1: needs a conversions column, sum and sum_squares columns, or quantile, quantile_lower and quantile_upper columns${missingColumnHint('conversions', mapping.ignored) || missingColumnHint('sum', mapping.ignored)}`);
   if (rows.length === 0) throw new SummaryInputError(`${file}: no arms (the file has a header but no rows)`);
 
   const byMetric = new Map<string, Array<{ row: RawRow; variant: string; arm: ArmSufficientStats; isControl: boolean }>>();
@@ -68,7 +85,19 @@ export function rowsToMetrics(file: string, header: string[], rows: RawRow[], co
       control = first;
     }
     const ordered = [control, ...list.filter((a) => a !== control)];
-    return { name, kind: first.arm.kind, control: control.variant, arms: ordered.map((a) => ({ variant: a.variant, stats: a.arm })) };
+    const directions = new Set(list.map((a) => text(a.row, 'higher_is_better').toLowerCase()).filter((v) => v !== ''));
+    if (directions.size > 1) throw new SummaryInputError(`${first.row.where}: column higher_is_better: metric '${name}' has different values in different rows`);
+    const direction = [...directions][0];
+    if (direction !== undefined && !['true', 'false'].includes(direction)) throw new SummaryInputError(`${first.row.where}: column higher_is_better: expected true or false, got "${direction}"`);
+    return {
+      name,
+      kind: first.arm.kind,
+      control: control.variant,
+      arms: ordered.map((a) => ({ variant: a.variant, stats: a.arm })),
+      fileOrder: list.map((a) => a.variant),
+      ...(direction === undefined ? {} : { higherIsBetter: direction === 'true' }),
+      ...(number(first.row, 'quantile') !== undefined ? { quantile: true } : {}),
+    };
   });
 }
 
@@ -114,6 +143,7 @@ function rowToArm(row: RawRow): ArmSufficientStats {
   const n = need(row, 'units', 'every arm needs its number of units');
   if (n < 0) throw new SummaryInputError(`${row.where}: column units: negative (${n})`);
   if (!Number.isInteger(n)) throw new SummaryInputError(`${row.where}: column units: not a whole number (${n})`);
+  if (number(row, 'quantile') !== undefined) return quantileArm(row, n);
   const conversions = number(row, 'conversions');
   const hasDenominator = number(row, 'denominator_sum') !== undefined;
   let arm: ArmSufficientStats;
@@ -136,6 +166,18 @@ function rowToArm(row: RawRow): ArmSufficientStats {
   }
   if (number(row, 'covariate_sum') !== undefined) addCovariate(row, arm);
   return arm;
+}
+
+function quantileArm(row: RawRow, n: number): ArmSufficientStats {
+  const why = 'a quantile metric needs quantile, quantile_lower and quantile_upper (the order statistics of its 95% interval)';
+  for (const c of ['conversions', 'sum', 'covariate_sum'] as const) {
+    if (number(row, c) !== undefined) throw new SummaryInputError(`${row.where}: column ${c}: a quantile row takes quantile, quantile_lower and quantile_upper only`);
+  }
+  const estimate = need(row, 'quantile', why);
+  const lower = need(row, 'quantile_lower', why);
+  const upper = need(row, 'quantile_upper', why);
+  if (!(lower <= estimate && estimate <= upper)) throw new SummaryInputError(`${row.where}: column quantile: expected quantile_lower <= quantile <= quantile_upper, got ${lower}, ${estimate}, ${upper}`);
+  return quantileArmStats({ n, estimate, lower, upper });
 }
 
 function addCovariate(row: RawRow, arm: ArmSufficientStats): void {

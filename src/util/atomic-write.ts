@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stagingPrefix } from './stale-staging.js';
 
 /**
  * Writes a whole directory or nothing: files go to a hidden temporary sibling, which is renamed
@@ -9,7 +10,7 @@ import { dirname, join } from 'node:path';
 export function writeDirectoryAtomically(target: string, files: Map<string, string | Buffer>, opts: { replace?: boolean } = {}): void {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(join(parent, '.tmp-'));
+  const tmp = mkdtempSync(join(parent, stagingPrefix()));
   try {
     for (const [rel, content] of files) {
       const path = join(tmp, rel);

@@ -75,6 +75,8 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
    * itself is the schema (or dataset). DuckDB attaches a separate file and names it here.
    */
   stateSchemaRef?(writeSchema: string): string;
+  /** Where the adapter connects, for the "connecting to ..." progress line (no secrets). */
+  address?(config: z.infer<C>): string;
   /** Loads the driver lazily, so unused warehouses cost nothing at start-up. */
   createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string; writeSchema?: string }): Promise<Adapter>;
 }

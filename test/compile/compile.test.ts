@@ -161,7 +161,7 @@ describe('bounded scans', () => {
         // Metric event scans start a CUPED lookback early (pre-exposure values); every other scan at the start.
         const lookback = e.analysis.cupedLookbackSeconds !== null ? e.analysis.cupedLookbackSeconds * 1000 : 0;
         // The fingerprints step covers what the metrics step reads, so it starts as early.
-        const early = /0[24]_(metrics|fingerprints)\.sql$/.test(s.file) && s.table !== e.exposure.source.table;
+        const early = /0[245]_(metrics|fingerprints|daily)\.sql$/.test(s.file) && s.table !== e.exposure.source.table;
         expect(s.lower, `${s.file} ${s.table}`).toBe(Date.parse(e.start) - (early ? lookback : 0));
         expect(s.upper, s.file).toBeGreaterThan(s.lower);
         expect(s.upper, s.file).toBeLessThanOrEqual(Date.parse(AS_OF));

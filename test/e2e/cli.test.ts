@@ -61,11 +61,13 @@ describe('exptrack CLI', () => {
     const original = readFileSync(models, 'utf8');
     writeFileSync(models, original.replace('table: main.app_events', 'table: main.app_event'));
     try {
+      // run's first step checks the sources against the catalogue: the missing table is named at its
+      // model line, with a suggestion, before any query runs.
       const r = await cli(['run', 'mobile_onboarding', '--json', '--project-dir', project]);
       expect(r.code).toBe(2);
       const out = JSON.parse(r.stdout);
-      expect(out.warehouse).toEqual({ kind: 'not_found', target: 'local', experiment: 'mobile_onboarding', step: 'metrics' });
-      expect(out.error).toContain('app_event');
+      expect(out.diagnostics).toEqual([expect.objectContaining({ file: 'models/sources.yaml', field: 'sources.app_events.table' })]);
+      expect(out.diagnostics[0].message).toContain("did you mean 'main.app_events'?");
     } finally {
       writeFileSync(models, original);
     }
@@ -94,11 +96,11 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     expect(summary.exitCode).toBe(1);
-    expect(summary.experiments).toHaveLength(4);
+    expect(summary.experiments).toHaveLength(5);
     expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
-    expect(r.stderr).toContain('checkout_redesign: [1/4] exposures');
-    expect(r.stderr).toContain('[3/4] sources');
-    expect(r.stderr).toContain('[4/4] fingerprints');
+    expect(r.stderr).toContain('checkout_redesign: [1/6] exposures');
+    expect(r.stderr).toContain('[3/6] sources');
+    expect(r.stderr).toContain('[4/6] fingerprints');
   });
 
   it('exits 0 when the selected experiments pass their error checks, and verify accepts the package', async () => {
@@ -155,7 +157,7 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('building demo warehouse');
     expect(r.stdout).toContain('checkout_redesign: SHIP one_page');
-    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'index.md', 'mobile_onboarding', 'pricing_banner']);
+    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'index.md', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
   });
 
   it('the committed JSON Schemas are the ones the zod schemas generate', async () => {

@@ -25,8 +25,8 @@ beforeAll(async () => {
 const primary = (id: string) => results.get(id)!.metrics.find((m) => m.role === 'primary')!;
 
 describe('demo run on DuckDB', () => {
-  it('writes one package per demo spec and exits 1 because two specs fail error checks', () => {
-    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']);
+  it('writes one package per demo spec and exits 1 because three specs fail error checks', () => {
+    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
     expect(summary.exitCode).toBe(1);
   });
 
@@ -76,7 +76,10 @@ describe('demo run on DuckDB', () => {
       // Input fingerprints add one row per source and UTC day (plus a total): bounded by days, not units.
       const fingerprints = results.get(s.id)!.data.fingerprints;
       expect(fingerprints.length).toBeLessThanOrEqual(3 * 32);
-      expect(s.rowsTransferred - fingerprints.length).toBeLessThan(40);
+      // The daily series adds one row per variant and UTC exposure day.
+      const daily = results.get(s.id)!.data.daily;
+      expect(daily.length).toBeLessThanOrEqual(results.get(s.id)!.experiment.variants.length * 29);
+      expect(s.rowsTransferred - fingerprints.length - daily.length).toBeLessThan(40);
     }
     const r = results.get('checkout_redesign')!;
     // 2 variants x (overall + 5 countries + 3 platforms) = 18 metric rows.

@@ -149,7 +149,7 @@ function scansByStructure(sql: string, d: Dialect, q: CompiledQuery): { scans: S
       const rest = sql.slice(m.index);
       const end = rest.search(/\n\s*\)|\n\s*UNION\b/);
       const query = end < 0 ? rest : rest.slice(0, end);
-      const col = re(qualifiedColumn(d, alias, source.timestamp));
+      const col = re(qualifiedColumn(d, alias, source.timestamp!));
       // Only a whole `WHERE|AND col op <literal>` line counts, and the literal must be exactly what the dialect writes.
       const grab = (op: string) =>
         [...query.matchAll(new RegExp(`^\\s*(?:WHERE|AND) ${col} ${op} (.*)$`, 'gm'))]
@@ -157,7 +157,7 @@ function scansByStructure(sql: string, d: Dialect, q: CompiledQuery): { scans: S
           .filter((x) => x.at !== null && d.timestampLiteral(new Date(x.at).toISOString()) === x.text)
           .map((x) => x.at as number);
       // Alternatives written one per line, `WHERE (… AND col >= lit AND col < lit)` / `OR (…)`: each needs both bounds.
-      const colText = qualifiedColumn(d, alias, source.timestamp);
+      const colText = qualifiedColumn(d, alias, source.timestamp!);
       const lines = [...query.matchAll(/^\s*(?:WHERE|OR) \((.*)\)$/gm)].map((x) => x[1]).filter((l) => l.includes(`${colText} `));
       const inLine = (line: string, op: string) =>
         [...line.matchAll(new RegExp(`${col} ${op} (.+?)(?= AND |$)`, 'g'))]
@@ -194,8 +194,9 @@ describe.each(warehouseNames())('bounded source scans on %s', (warehouse) => {
     for (const s of scans) {
       const what = `${key}: ${s.table} AS ${s.alias}`;
       expect(s.alias, `${what} has no alias`).not.toBeNull();
-      // Event sources read by metrics (and so fingerprinted) start a CUPED lookback early; the rest at the start.
-      const early = (q.file === '02_metrics.sql' || q.file === '04_fingerprints.sql') && s.table !== q.exposureTable ? q.lookbackMs : 0;
+      // Event sources read by metrics (and so fingerprinted, and summed per day by the daily step, which is the
+      // metrics template) start a CUPED lookback early; the rest at the start.
+      const early = (q.file === '02_metrics.sql' || q.file === '04_fingerprints.sql' || q.file === '05_daily.sql') && s.table !== q.exposureTable ? q.lookbackMs : 0;
       expect(s.lower, `${what}: lower bound on ${q.sources.get(s.table)?.timestamp}`).toEqual([start - early]);
       expect(s.upper.length, `${what}: upper bound`).toBe(1);
       expect(s.upper[0], what).toBeGreaterThan(start);

@@ -1,5 +1,5 @@
 // The whole demo on every warehouse that runs here, on the same data: DuckDB builds the demo warehouse,
-// the loader copies it into a real PostgreSQL server, runProject runs the four specs on each, and every
+// the loader copies it into a real PostgreSQL server, runProject runs the five specs on each, and every
 // statistic of results.json must agree across warehouses to 1e-9 (relative); the aggregate rows (and
 // so dataDigest) must be identical.
 import { readFileSync } from 'node:fs';
@@ -78,10 +78,14 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
     runs.set(warehouse, { summary, results });
   });
 
-  it('runs all four specs and finds what is planted in the data', () => {
+  it('runs all five specs and finds what is planted in the data', () => {
     const { summary, results } = runs.get(warehouse)!;
     expect(summary.target.type).toBe(warehouse);
-    expect([...results.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']);
+    expect([...results.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect(results.get('recommendation_carousel')!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status).toBe('fail');
+    for (const id of ['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']) {
+      expect(results.get(id)!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status, id).toBe('pass');
+    }
     expect(results.get('checkout_redesign')!.decision).toMatchObject({ recommendation: 'ship', variant: 'one_page' });
     expect(results.get('homepage_aa')!.decision.recommendation).not.toBe('ship');
     expect(results.get('pricing_banner')!.checks.find((c) => c.reasonCode === 'SRM_DETECTED')!.status).toBe('fail');
@@ -94,7 +98,10 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
       // Input fingerprints add one row per source and UTC day (plus a total): bounded by days, not units.
       const fingerprints = runs.get(warehouse)!.results.get(s.id)!.data.fingerprints;
       expect(fingerprints.length).toBeLessThanOrEqual(3 * 44);
-      expect(s.rowsTransferred - fingerprints.length).toBeLessThan(40);
+      // The daily series adds one row per variant and UTC exposure day: bounded by days, not units.
+      const r = runs.get(warehouse)!.results.get(s.id)!;
+      expect(r.data.daily.length).toBeLessThanOrEqual(r.experiment.variants.length * 44);
+      expect(s.rowsTransferred - fingerprints.length - r.data.daily.length).toBeLessThan(40);
     }
   });
 });

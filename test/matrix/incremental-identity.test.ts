@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig, type Target } from '../../src/config/project-config.js';
 import type { Results } from '../../src/run/results.js';
 import { runProject } from '../../src/run/run-project.js';
-import { statisticsJson } from '../../src/state/refresh-identity.js';
+import { firstDifference, statisticsJson } from '../../src/state/refresh-identity.js';
 import { arrivedCopy } from '../helpers/arrival-copy.js';
 import { demoProject } from '../helpers/demo-project.js';
 import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
@@ -77,6 +77,8 @@ describe.each(['duckdb', 'postgres'] as const)('incremental refresh on %s', (war
         const a = readResults(e.packageDir);
         const b = readResults(full.experiments[k].packageDir);
         expect(a.refresh?.mode, `${e.id} on ${asOf}`).toBe(i === 0 ? 'rebuild' : 'incremental');
+        // The first differing path, readable, then the bytes.
+        expect(firstDifference(a, b), `${e.id} on ${asOf}`).toBeNull();
         expect(statisticsJson(a), `${e.id} on ${asOf}`).toBe(statisticsJson(b));
       }
     }

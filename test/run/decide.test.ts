@@ -17,6 +17,7 @@ function metric(name: string, role: MetricResult['role'], control: [number, numb
   const c = compareTreatment(arm(na, xa), arm(nb, xb), { alpha: 0.05 });
   return {
     name,
+    label: name,
     description: '',
     kind: 'proportion',
     role,
@@ -98,5 +99,63 @@ describe('decision policy', () => {
     const d = decide(exp, [], [empty]);
     expect(d.recommendation).toBe('iterate');
     expect(d.reasons[0].message).toContain('cannot be estimated');
+  });
+});
+
+describe('a guardrail that cannot be measured', () => {
+  // Control rate 0: the relative lift of the guardrail has no estimate.
+  const unmeasured = metric('errors_free', 'guardrail', [5000, 0], [5000, 10]);
+
+  it('has no estimate (the premise)', () => {
+    expect(unmeasured.comparisons[0].relative.ok).toBe(false);
+  });
+
+  it('never allows SHIP: the reason is named and the fallback (when_inconclusive) applies', () => {
+    const d = decide(exp, [pass('SRM_DETECTED')], [win, unmeasured]);
+    expect(d.recommendation).toBe('iterate');
+    expect(d.variant).toBeNull();
+    expect(d.reasons.map((r) => r.code)).toEqual(['GUARDRAIL_UNMEASURED']);
+    expect(d.reasons[0].message).toContain('errors_free in treatment');
+    const stopping = { ...exp, decision: { ...exp.decision, whenInconclusive: 'stop' } } as ResolvedExperiment;
+    expect(decide(stopping, [], [win, unmeasured]).recommendation).toBe('stop');
+  });
+
+  it('does not change a decision that is not SHIP', () => {
+    expect(decide(exp, [], [flat, unmeasured]).reasons[0].code).toBe('INCONCLUSIVE');
+    expect(decide(exp, [], [loss, unmeasured]).recommendation).toBe('stop');
+  });
+
+  it('a guardrail significantly worse but within its tolerance does not block SHIP', () => {
+    // errors_free falls 4000 -> 3900 of 5000 (-2.5%, significant) with 5% tolerated.
+    const tolerated = metric('errors_free', 'guardrail', [50000, 40000], [50000, 39000]);
+    expect(tolerated.comparisons[0].relative.pValue).toBeLessThan(0.05);
+    expect(decide(exp, [], [win, tolerated]).recommendation).toBe('ship');
+  });
+});
+
+describe('several variants', () => {
+  const two = (a: MetricResult, b: MetricResult): MetricResult => ({ ...a, comparisons: [{ ...a.comparisons[0], variant: 'v1' }, { ...b.comparisons[0], variant: 'v2' }] });
+  const bigWin = metric('conversion', 'primary', [5000, 600], [5000, 900]);
+
+  it('with several winners, ships the largest improvement', () => {
+    const d = decide(exp, [], [two(win, bigWin)]);
+    expect(d).toMatchObject({ recommendation: 'ship', variant: 'v2' });
+    expect(decide(exp, [], [two(bigWin, win)]).variant).toBe('v1');
+  });
+
+  it('one variant worse and another flat is not a stop: the fallback applies', () => {
+    const d = decide(exp, [], [two(loss, flat)]);
+    expect(d.recommendation).toBe('iterate');
+    expect(d.reasons[0].code).toBe('INCONCLUSIVE');
+  });
+
+  it('every variant significantly worse is a stop naming each', () => {
+    const d = decide(exp, [], [two(loss, loss)]);
+    expect(d.recommendation).toBe('stop');
+    expect(d.reasons.map((r) => r.code)).toEqual(['PRIMARY_LOSS', 'PRIMARY_LOSS']);
+  });
+
+  it('no primary metric result gives NO_PRIMARY', () => {
+    expect(decide(exp, [], [safeGuardrail]).reasons[0].code).toBe('NO_PRIMARY');
   });
 });

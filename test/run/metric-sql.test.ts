@@ -229,7 +229,10 @@ describe('metrics SQL against an independent computation on the raw rows', () =>
   it('tests a paired metric on per-unit differences, counting only units that have pairs', () => {
     const units = perUnit();
     const m = results.metrics.find((x) => x.name === 'latency')!;
-    expect(m.comparisons).toEqual([]);
+    // Between arms: Welch on the per-unit differences (issue #12: the report and decision need it).
+    const mean = (v: string) => m.arms.find((a) => a.variant === v)!.mean;
+    expect(m.comparisons.map((c) => c.variant)).toEqual(['treatment']);
+    close(m.comparisons[0].absolute.lift, mean('treatment') - mean('control'));
     for (const arm of m.arms) {
       const diffs = units.filter((u) => u.variant === arm.variant && u.latency !== null).map((u) => u.latency!);
       expect(arm.n).toBe(diffs.length);
@@ -256,7 +259,8 @@ describe('metrics SQL against an independent computation on the raw rows', () =>
     const primary = results.metrics.find((x) => x.role === 'primary')!;
     expect(primary.comparisons[0].relative.pValueAdjusted).toBeUndefined();
     const family = results.metrics.filter((x) => x.role !== 'primary' && x.comparisons.length);
-    expect(family.length).toBe(3);
+    // Three secondary metrics and the paired one, whose comparison between arms is in the family too.
+    expect(family.length).toBe(4);
     for (const m of family) expect(m.comparisons[0].relative.pValueAdjusted).toBeGreaterThanOrEqual(m.comparisons[0].relative.pValue);
   });
 });

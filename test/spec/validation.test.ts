@@ -421,7 +421,7 @@ describe('names and expressions carrying SQL', () => {
     const result = compileProject(config, getTarget(config, undefined), [], '2026-11-01T00:00:00Z');
     const steps = result.compiled[0].steps;
     const escaped = `'${key.replaceAll("'", "''")}'`;
-    expect(steps.filter((s) => s.sql.includes(escaped)).map((s) => s.name)).toEqual(['exposures', 'metrics', 'fingerprints']);
+    expect(steps.filter((s) => s.sql.includes(escaped)).map((s) => s.name)).toEqual(['exposures', 'metrics', 'fingerprints', 'daily', 'exposure_quality']);
     for (const s of steps) {
       // With string literals and comments taken out, no quote and nothing of the key may remain.
       const outside = sqlCode(s.sql);

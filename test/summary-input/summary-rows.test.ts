@@ -48,7 +48,8 @@ describe('summary CSV', () => {
 
   it('names missing or unknown columns and a missing control', () => {
     expect(bad('variant,conversions\nA,1\nB,1\n')).toThrow('summary.csv:1: missing column units');
-    expect(bad('variant,units,conversion\nA,10,1\nB,10,1\n')).toThrow(/unknown column 'conversion'/);
+    // Unknown columns are ignored (issue #10); with no value column left, the error suggests the misspelt one.
+    expect(bad('variant,units,convresion\nA,10,1\nB,10,1\n')).toThrow(/needs a conversions column, sum and sum_squares columns, or quantile, quantile_lower and quantile_upper columns; did you mean 'convresion'\?/);
     expect(bad('variant,control,units,conversions\nA,,10,1\nB,,10,1\n')).toThrow(/column control: metric 'metric' has 0 rows marked as control/);
     expect(() => parseSummaryCsv('summary.csv', 'variant,units,conversions\nA,10,1\nB,10,1\n', 'zz')).toThrow(/missing control: --control 'zz'/);
     expect(bad('variant,units,conversions\nA,10,1\n')).toThrow(/only one arm/);

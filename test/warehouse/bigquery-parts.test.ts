@@ -31,7 +31,7 @@ describe('BigQuery rows', () => {
       ],
       [{ f: [{ v: '1.791117296E9' }, { v: '0.1234567890123456789' }, { v: [{ v: 'a' }] }, { v: '2026-10-04' }] }],
     );
-    expect(rows).toEqual([{ ts: '2026-10-04T12:34:56.000Z', n: '0.1234567890123456789', arr: '[{"v":"a"}]', d: '2026-10-04' }]);
+    expect(rows).toEqual([{ ts: '2026-10-04T12:34:56.000Z', n: '0.1234567890123456789', arr: '[{"v":"a"}]', d: '2026-10-04T00:00:00.000Z' }]);
   });
 });
 
@@ -60,7 +60,7 @@ describe('BigQuery target settings', () => {
   it('accepts the documented settings, with the default timeout', () => {
     const root = tempProject({ config: config('    project: p\n    dataset: d\n    location: EU\n    maximum_bytes_billed: 1000\n    labels: { team: growth }\n') });
     const t = getTarget(loadProjectConfig(root), undefined);
-    expect(t.settings).toEqual({ project: 'p', dataset: 'd', location: 'EU', maximum_bytes_billed: 1000, labels: { team: 'growth' }, query_timeout_seconds: 300 });
+    expect(t.settings).toEqual({ project: 'p', dataset: 'd', location: 'EU', maximum_bytes_billed: 1000, labels: { team: 'growth' }, query_timeout_seconds: 300, connect_timeout_seconds: 30 });
   });
 
   it('has no place for a key, and says where an unknown or bad setting is', () => {

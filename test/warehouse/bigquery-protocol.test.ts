@@ -153,7 +153,6 @@ describe('BigQuery adapter over the REST protocol', () => {
     const e = await failure(a.query('SELECT slow', CTX));
     expect(e.kind).toBe('timeout');
     expect(e.message).toMatch(/query_timeout_seconds/);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     const job = [...fake.jobs.values()].find((j) => j.sql === 'SELECT slow' && j.labels.exptrack_step === 'metrics' && fake.cancels.includes(j.id));
     expect(job, 'cancel received for the slow job').toBeDefined();
     expect(fake.requestsTo('insert').at(-1)?.body?.configuration).toMatchObject({ jobTimeoutMs: '300' });

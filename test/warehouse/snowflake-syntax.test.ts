@@ -65,8 +65,9 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
     queries = (await compileDemo(PLACEHOLDER_SNOWFLAKE_CONFIG)).queries;
   });
 
-  it('compiles all four demo specs, every step, in Snowflake spelling', () => {
-    expect(queries).toHaveLength(4 * STEPS.length);
+  it('compiles all five demo specs, every step, in Snowflake spelling', () => {
+    // recommendation_carousel declares its assignment scheme, so it has the assignment step too.
+    expect(queries).toHaveLength(5 * STEPS.length + 1);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
@@ -122,11 +123,11 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
       'CAST(NULL AS TIMESTAMP_NTZ)',
       'MIN_BY("t"."a", IFF("t"."a" IS NULL, NULL, "t"."at"))',
       "DATEADD('second', -3600, \"t\".\"at\")",
-      "DATEDIFF('second', \"t\".\"at\", \"t\".\"loaded_at\")",
+      "TRUNC(DATEDIFF('microsecond', \"t\".\"at\", \"t\".\"loaded_at\") / 1000000)",
       "CAST(CONVERT_TIMEZONE('UTC', \"t\".\"at\") AS DATE)",
       'NULLIF(CAST("t"."n" AS DOUBLE), 0)',
       'PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY CAST("t"."amount" AS DOUBLE))',
-      'HASH("t"."a")',
+      "TO_NUMBER(UPPER(SUBSTR(MD5(\"t\".\"a\"), 1, 16)), 'XXXXXXXXXXXXXXXX')",
       'CAST(BITXOR_AGG("t"."h") AS VARCHAR)',
     ]) {
       expect(sql).toContain(spelling);

@@ -15,6 +15,10 @@ export interface AnalyzeFlags {
   correction?: string;
   control?: string;
   cuped?: boolean;
+  lowerIsBetter?: boolean;
+  inverse?: boolean | string;
+  weights?: string;
+  quantile?: string;
 }
 
 function numberFlag(name: string, text: string | undefined, ok: (v: number) => boolean, what: string): number | undefined {
@@ -43,16 +47,39 @@ export function analyzeOptionsFromFlags(f: AnalyzeFlags): AnalyzeOptions {
     prior: priorSd === undefined ? DEFAULT_ANALYZE_OPTIONS.prior : { mean: priorMean ?? 0, variance: priorSd * priorSd, proper: true },
     correction,
     cuped: f.cuped !== false,
+    higherIsBetter: f.lowerIsBetter !== true,
+    inverse: f.inverse === undefined || f.inverse === false ? undefined : f.inverse === true ? 'all' : f.inverse.split(',').map((x) => x.trim()).filter(Boolean),
+    weights: f.weights === undefined ? null : parseWeights(f.weights),
+    quantile: numberFlag('quantile', f.quantile, (v) => v > 0 && v < 1, 'a number strictly between 0 and 1 (0.5 for the median, 0.9 for p90)') ?? null,
   };
+}
+
+function parseWeights(text: string): NonNullable<AnalyzeOptions['weights']> {
+  const parts = text.split(',').map((x) => x.trim());
+  const bad = () => new UsageError(`--weights '${text}' must be positive numbers in the file's variant order (0.5,0.5) or variant=weight pairs (control=0.5,b=0.5)`);
+  const weight = (w: string) => {
+    const v = Number(w);
+    if (w === '' || !(v > 0) || !Number.isFinite(v)) throw bad();
+    return v;
+  };
+  if (parts.every((p) => p.includes('='))) {
+    const pairs = parts.map((p) => p.split('=').map((x) => x.trim()) as [string, string]);
+    if (pairs.some(([k]) => k === '')) throw bad();
+    return { byVariant: Object.fromEntries(pairs.map(([k, w]) => [k, weight(w)])) };
+  }
+  if (parts.some((p) => p.includes('=')) || parts.length < 2) throw bad();
+  return { byPosition: parts.map(weight) };
 }
 
 /** `exptrack analyze <file>`: statistics on per-arm summary numbers the user already has. */
 export async function analyzeCommand(file: string, flags: AnalyzeFlags): Promise<ExitCode> {
   try {
     const options = analyzeOptionsFromFlags(flags);
-    const metrics = readSummaryFile(file, flags.control);
-    const result = analyzeSummary(file, metrics, options);
-    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatReadout(result));
+    const notes: string[] = [];
+    const metrics = readSummaryFile(file, flags.control, (n) => notes.push(n));
+    for (const n of notes) process.stderr.write(`${n}\n`);
+    const result = analyzeSummary(file === '-' ? 'stdin' : file, metrics, options);
+    process.stdout.write(flags.json ? `${JSON.stringify(notes.length ? { ...result, ignoredColumns: notes } : result, null, 2)}\n` : formatReadout(result));
     return EXIT.ok;
   } catch (e) {
     return reportFailure(e, flags.json);

@@ -5,8 +5,8 @@ import { EXIT, type ExitCode } from '../exit.js';
 
 export async function compileCommand(selectors: string[], opts: CommonOptions & { estimate?: boolean }): Promise<ExitCode> {
   try {
-    const { config, target, asOf } = loadContext(opts);
-    const result = compileProject(config, target, selectors, asOf);
+    const { config, target, asOf, asOfFromClock } = loadContext(opts);
+    const result = compileProject(config, target, selectors, asOf, { asOfFromClock });
     const written = writeCompiled(config, result);
     let estimate: BytesEstimate | null = null;
     if (opts.estimate) {

@@ -30,7 +30,7 @@ export async function demoCommand(opts: { projectDir?: string; rebuild?: boolean
     if (opts.dataOnly) return EXIT.ok;
     const code = await runCommand([], { projectDir: config.root, asOf: resolveAsOf(undefined, config), quiet: opts.quiet });
     if (code === EXIT.checkFailed && !opts.quiet) {
-      process.stderr.write('Some demo experiments fail their checks on purpose (a planted sample ratio mismatch and a stale source); see their reports.\n');
+      process.stderr.write('Some demo experiments fail their checks on purpose (a planted sample ratio mismatch, a stale source and 2% mismatched assignments); see their reports.\n');
     }
     return code === EXIT.couldNotRun ? code : EXIT.ok;
   } catch (e) {

@@ -3,6 +3,7 @@ import { planExperiment } from '../../plan/plan-experiment.js';
 import { count, fmt, pct } from '../../util/format.js';
 import { loadContext, reportFailure, UsageError, type CommonOptions } from '../common.js';
 import { EXIT, type ExitCode } from '../exit.js';
+import { describeSummaryPlan, planSummary, type PlanSummaryFlags } from './plan-summary-command.js';
 
 const positive = (text: string | undefined, flag: string, fallback: number | null): number | null => {
   if (text === undefined) return fallback;
@@ -12,10 +13,18 @@ const positive = (text: string | undefined, flag: string, fallback: number | nul
 };
 
 export async function planCommand(
-  selector: string,
-  opts: CommonOptions & { lookback?: string; days?: string; mde?: string; lift?: string; power?: string },
+  selector: string | undefined,
+  opts: CommonOptions & PlanSummaryFlags & { lookback?: string },
 ): Promise<ExitCode> {
   try {
+    if (selector === undefined) {
+      // No spec: plan from the numbers on the command line; nothing is loaded or connected.
+      const plan = planSummary(opts);
+      process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, exitCode: EXIT.ok, plan }, null, 2)}\n` : describeSummaryPlan(plan));
+      return EXIT.ok;
+    }
+    const summaryOnly = (['baselineRate', 'baselineMean', 'baselineSd', 'unitsPerDay', 'weights', 'elapsedDays', 'observedLift', 'observedSe'] as const).filter((k) => opts[k] !== undefined);
+    if (summaryOnly.length) throw new UsageError(`--${summaryOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for planning without a spec; with a spec the baseline and traffic come from the warehouse`);
     const { config, target, asOf } = loadContext(opts);
     const planOpts: PlanOptions = {
       asOf,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BigQuery, type BigQueryOptions, type Job, type QueryResultsOptions } from '@google-cloud/bigquery';
+import { connectTimeoutError } from '../connect-timeout.js';
 import { WarehouseError, type Adapter, type QueryContext, type Row } from '../types.js';
 import { isTransient, mapBigqueryError, type ErrorTarget } from './bigquery-errors.js';
 import { convertRows, type RawRow, type SchemaField } from './bigquery-rows.js';
@@ -67,6 +68,13 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
   const timeoutMs = Math.round(config.query_timeout_seconds * 1000);
   const maxBytes = config.maximum_bytes_billed === undefined ? undefined : String(config.maximum_bytes_billed);
   const errorTarget: ErrorTarget = { target: targetName, project: config.project, maximumBytesBilled: maxBytes };
+  // Until a first request has been answered, requests also stop at the connect timeout: an endpoint
+  // (or a credential server) that never answers fails in seconds, not at the query timeout.
+  const connectMs = Math.round(config.connect_timeout_seconds * 1000);
+  let answered = false;
+  const firstDeadline = (deadline: number) => (answered ? deadline : Math.min(deadline, Date.now() + connectMs));
+  const address = config.api_endpoint ?? 'https://bigquery.googleapis.com';
+  const notAnswered = (e: unknown) => e instanceof Stop && e.kind === 'timeout' && !answered;
 
   /** One request with capped exponential backoff on transient failures; stops at the deadline or abort. */
   async function retrying<T>(call: () => Promise<T>, deadline: number, signal?: AbortSignal): Promise<T> {
@@ -173,10 +181,12 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
       const jobId = `exptrack_${labelValue(ctx.experiment)}_${labelValue(ctx.step)}_${randomUUID().replaceAll('-', '')}`.replaceAll('-', '_');
       let inserted = false;
       try {
-        const job = await insertOnce(jobId, sql, ctx, deadline);
+        const job = await insertOnce(jobId, sql, ctx, firstDeadline(deadline));
         inserted = true;
+        answered = true;
         return await readAll(job, ctx, deadline);
       } catch (e) {
+        if (notAnswered(e)) throw connectTimeoutError(config.connect_timeout_seconds, address, targetName);
         if (e instanceof Stop) {
           await cancel(jobId);
           throw stopped(e, ctx);
@@ -191,14 +201,16 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
     async estimate(sql, ctx) {
       const deadline = Date.now() + timeoutMs;
       try {
-        const [, resp] = (await retrying(() => client.createJob(jobConfiguration(sql, ctx, true)), deadline, ctx.signal)) as unknown as [
+        const [, resp] = (await retrying(() => client.createJob(jobConfiguration(sql, ctx, true)), firstDeadline(deadline), ctx.signal)) as unknown as [
           unknown,
           { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } },
         ];
         const bytes = resp?.statistics?.query?.totalBytesProcessed ?? resp?.statistics?.totalBytesProcessed;
+        answered = true;
         if (bytes === undefined) throw new WarehouseError('dry run returned no totalBytesProcessed', { target: targetName, experiment: ctx.experiment, step: ctx.step }, 'other');
         return { bytes: Number(bytes) };
       } catch (e) {
+        if (notAnswered(e)) throw connectTimeoutError(config.connect_timeout_seconds, address, targetName);
         if (e instanceof Stop) throw stopped(e, ctx);
         throw mapBigqueryError(e, ctx, errorTarget);
       }

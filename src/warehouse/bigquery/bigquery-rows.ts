@@ -47,8 +47,11 @@ function cell(field: SchemaField, v: unknown): Cell {
     case 'TIMESTAMP':
       // Integer microseconds when asked for (the SDK asks); older answers give float seconds.
       return /^-?\d+$/.test(text) ? microsToIso(text) : new Date(Number(text) * 1000).toISOString();
+    case 'DATE':
+      // Midnight UTC as an ISO instant, as the DuckDB, Postgres and Snowflake adapters give a DATE.
+      return /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T00:00:00.000Z` : text;
     default:
-      // STRING, DATE ('YYYY-MM-DD'), DATETIME, TIME, JSON, BYTES (base64): the API's own text.
+      // STRING, DATETIME, TIME, JSON, BYTES (base64): the API's own text.
       return text;
   }
 }

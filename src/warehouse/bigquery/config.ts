@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectTimeoutSetting } from '../connect-timeout.js';
 
 // BigQuery's label rules: keys start with a lowercase letter; keys and values hold at most 63
 // lowercase letters, digits, '_' or '-'.
@@ -16,6 +17,7 @@ export const bigqueryConfigSchema = z
       .optional()
       .describe('a query that would bill more bytes fails instead of running'),
     labels: z.record(labelKey, labelValue).optional().describe('extra job labels, beside exptrack_experiment and exptrack_step'),
+    connect_timeout_seconds: connectTimeoutSetting,
     query_timeout_seconds: z.number().positive().default(300).describe('a query still running after this is cancelled'),
     api_endpoint: z.string().url().optional().describe('another endpoint than https://bigquery.googleapis.com (an emulator, a test server)'),
   })

@@ -6,6 +6,7 @@ export const bigquery: Warehouse<typeof bigqueryConfigSchema> = {
   name: 'bigquery',
   dialect: bigqueryDialect,
   configSchema: bigqueryConfigSchema,
+  address: (config) => `${config.api_endpoint ?? 'https://bigquery.googleapis.com'} project ${config.project}`,
   estimates: true,
   async createAdapter(config, env) {
     // The only place that reaches the SDK: `exptrack --help` and DuckDB runs never load it.

@@ -6,6 +6,7 @@ export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
   name: 'duckdb',
   dialect: duckdbDialect,
   configSchema: duckdbConfigSchema,
+  address: (config) => `file ${config.path}`,
   estimates: false,
   stateSchemaRef: () => `${DUCKDB_STATE_CATALOG}.main`,
   async createAdapter(config, env) {

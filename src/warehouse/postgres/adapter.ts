@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { WarehouseError, type Adapter, type QueryContext, type Row } from '../types.js';
+import { connectTimeoutError } from '../connect-timeout.js';
 import type { PostgresConfig } from './config.js';
 import { postgresDialect } from './dialect.js';
 import { cellTypes } from './postgres-cells.js';
@@ -106,6 +107,8 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
     return { ...c, error: new WarehouseError(c.message, { target: targetName, experiment: ctx.experiment, step: ctx.step }, c.kind) };
   };
 
+  let everConnected = false;
+
   /** A pooled connection; Ctrl-C while connecting stops waiting at once (the connection, once made, goes back to the pool). */
   async function acquire(signal: AbortSignal | undefined): Promise<PgClient> {
     const acquiring = db.client.acquireConnection() as Promise<PgClient>;
@@ -127,7 +130,17 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
 
   /** One attempt: a connection from the pool, the query, and a cancel of the backend on timeout or abort. */
   async function attempt(sql: string, ctx: QueryContext): Promise<Row[]> {
-    const conn = await acquire(ctx.signal);
+    let conn: PgClient;
+    try {
+      conn = await acquire(ctx.signal);
+      everConnected = true;
+    } catch (e) {
+      // Never connected and the connect timed out: retrying would multiply connect_timeout_seconds.
+      if (!everConnected && !(e instanceof AttemptError) && /timeout/i.test(e instanceof Error ? e.message : String(e))) {
+        throw connectTimeoutError(config.connect_timeout_seconds, `${config.host}:${config.port}`, targetName);
+      }
+      throw e;
+    }
     let stoppedBy: 'timeout' | 'cancelled' | undefined;
     let cancelling: Promise<unknown> | undefined;
     let onStop = () => {};
@@ -178,6 +191,7 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
         try {
           return await attempt(sql, ctx);
         } catch (e) {
+          if (e instanceof WarehouseError) throw e;
           const f = e instanceof AttemptError ? fail(e.failure, ctx, e.stoppedBy) : fail(e, ctx);
           // Queries only read, so a re-run is safe; a timeout or cancel is never retried.
           if (!f.transient || n >= config.max_retries || ctx.signal?.aborted) throw f.error;

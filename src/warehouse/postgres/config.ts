@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectTimeoutSetting } from '../connect-timeout.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
@@ -16,7 +17,7 @@ export const postgresConfigSchema = z
       .default('disable')
       .describe('require: encrypt without checking the certificate; verify-full: encrypt and check it against the system CAs'),
     query_timeout_seconds: z.number().positive().default(300).describe('per query; the server cancels the statement when it is reached'),
-    connect_timeout_seconds: z.number().positive().default(30),
+    connect_timeout_seconds: connectTimeoutSetting,
     max_retries: z.number().int().min(0).max(10).default(3).describe('re-runs after a transient failure (dropped connection, too many connections, serialization failure)'),
     application_name: z.string().min(1).default('exptrack').describe("shown in pg_stat_activity, so a DBA sees who runs what"),
   })

@@ -6,6 +6,7 @@ export const postgres: Warehouse<typeof postgresConfigSchema> = {
   name: 'postgres',
   dialect: postgresDialect,
   configSchema: postgresConfigSchema,
+  address: (config) => `${config.host}:${config.port}/${config.database}`,
   estimates: false,
   async createAdapter(config, env) {
     // knex and pg load only here, so DuckDB runs and `--help` never pay for them.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import snowflakeSdk from 'snowflake-sdk';
+import { connectWithin } from '../connect-timeout.js';
 import { normalizeNumericText } from '../normalize.js';
 import { WarehouseError, type Adapter, type Cell, type QueryContext, type Row } from '../types.js';
 import type { SnowflakeConfig } from './config.js';
@@ -87,11 +88,17 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
       representNullAsStringNull: false,
       rowMode: 'array',
     } as snowflakeSdk.ConnectionOptions);
-    // connect() with a callback: connectAsync() resolves even when the login is refused.
-    await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
   } catch (e) {
     throw toWarehouseError(e, connectWhere, secrets);
   }
+  const address = config.access_url ?? `${config.account}.snowflakecomputing.com`;
+  // The SDK retries a login that gets no answer for minutes, whatever the query timeout: the
+  // connect timeout bounds password and key-pair logins alike, and drops the attempt when reached.
+  const abandon = () => connection.destroy(() => undefined);
+  const login = () =>
+    // connect() with a callback: connectAsync() resolves even when the login is refused.
+    new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(toWarehouseError(err, connectWhere, secrets)) : resolve())));
+  await connectWithin(config.connect_timeout_seconds, address, targetName, login, abandon);
 
   const run = (sqlText: string, ctx: QueryContext): Promise<Row[]> => {
     const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
@@ -145,7 +152,7 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
   };
 
   try {
-    await run(sessionSetup(config.query_timeout_seconds), { experiment: '-', step: 'connect' });
+    await connectWithin(config.connect_timeout_seconds, address, targetName, () => run(sessionSetup(config.query_timeout_seconds), { experiment: '-', step: 'connect' }), () => undefined);
   } catch (e) {
     connection.destroy(() => {});
     throw e;

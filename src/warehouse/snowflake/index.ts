@@ -6,6 +6,7 @@ export const snowflake: Warehouse<typeof snowflakeConfigSchema> = {
   name: 'snowflake',
   dialect: snowflakeDialect,
   configSchema: snowflakeConfigSchema,
+  address: (config) => config.access_url ?? `${config.account}.snowflakecomputing.com`,
   estimates: false,
   async createAdapter(config, env) {
     // The adapter module imports snowflake-sdk; loading it here, and only here, keeps the SDK out

@@ -16,10 +16,7 @@ exposure_rows AS (
     AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
     AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
 ),
-included_rows AS (
-  SELECT * FROM exposure_rows
-),
-unit_exposures AS (
+all_units AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
@@ -28,8 +25,11 @@ unit_exposures AS (
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant,
     arg_min("r"."dim_1", "r"."exposed_at") AS "dim_1"
-  FROM included_rows AS r
+  FROM exposure_rows AS r
   GROUP BY unit_id
+),
+unit_exposures AS (
+  SELECT * FROM all_units
 ),
 exposures AS (
   SELECT *
@@ -83,10 +83,14 @@ caps_raw AS (
     (
       SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (

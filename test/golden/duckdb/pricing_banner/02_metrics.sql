@@ -15,21 +15,15 @@ exposure_rows AS (
     AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
     AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
 ),
-excluded_units AS (
-  -- audience filter internal_traffic
-  SELECT "f"."user_id" AS unit_id
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude)
+  SELECT DISTINCT "f"."user_id" AS unit_id
   FROM "main"."exposures" AS f
   WHERE ("f"."is_employee" = TRUE)
     AND "f"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
     AND "f"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
 ),
-included_rows AS (
-  SELECT r.*
-  FROM exposure_rows AS r
-  LEFT JOIN excluded_units AS xu ON xu.unit_id = r.unit_id
-  WHERE xu.unit_id IS NULL
-),
-unit_exposures AS (
+all_units AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
@@ -37,8 +31,22 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant
-  FROM included_rows AS r
+  FROM exposure_rows AS r
   GROUP BY unit_id
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
 ),
 exposures AS (
   SELECT *
@@ -76,10 +84,14 @@ caps_raw AS (
     (
       SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (

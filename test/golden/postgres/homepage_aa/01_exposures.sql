@@ -1,5 +1,6 @@
 -- exptrack experiment homepage_aa, step exposures, as of 2026-11-01T00:00:00.000Z
 -- Units per variant for the sample ratio check; units seen in several variants come back with variant NULL.
+-- With audience filters, units are also grouped by which filters remove them (removed_by_N = 1).
 -- Dimensions are not needed here, so the per-unit aggregate skips them.
 WITH
 exposure_rows AS (
@@ -13,10 +14,7 @@ exposure_rows AS (
     AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
     AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
 ),
-included_rows AS (
-  SELECT * FROM exposure_rows
-),
-unit_exposures AS (
+all_units AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
@@ -24,8 +22,11 @@ unit_exposures AS (
     -- distinct set, which COUNT(DISTINCT) would build for every unit.
     CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
     MIN(variant) AS variant
-  FROM included_rows AS r
+  FROM exposure_rows AS r
   GROUP BY unit_id
+),
+unit_exposures AS (
+  SELECT * FROM all_units
 ),
 exposures AS (
   SELECT *

@@ -17,21 +17,15 @@ exposure_rows AS (
     AND "x"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
     AND "x"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
 ),
-excluded_units AS (
-  -- audience filter internal_traffic
-  SELECT "f"."user_id" AS unit_id
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude)
+  SELECT DISTINCT "f"."user_id" AS unit_id
   FROM "main"."exposures" AS f
   WHERE ("f"."is_employee" = TRUE)
     AND "f"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
     AND "f"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
 ),
-included_rows AS (
-  SELECT r.*
-  FROM exposure_rows AS r
-  LEFT JOIN excluded_units AS xu ON xu.unit_id = r.unit_id
-  WHERE xu.unit_id IS NULL
-),
-unit_exposures AS (
+all_units AS (
   SELECT
     unit_id,
     MIN(exposed_at) AS first_exposed_at,
@@ -41,8 +35,22 @@ unit_exposures AS (
     MIN(variant) AS variant,
     MIN_BY("r"."dim_1", IFF("r"."dim_1" IS NULL, NULL, "r"."exposed_at")) AS "dim_1",
     MIN_BY("r"."dim_2", IFF("r"."dim_2" IS NULL, NULL, "r"."exposed_at")) AS "dim_2"
-  FROM included_rows AS r
+  FROM exposure_rows AS r
   GROUP BY unit_id
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
 ),
 exposures AS (
   SELECT *
@@ -120,18 +128,26 @@ caps_raw AS (
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_y" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_3_y_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_x" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_3_x_cap"
 ),
 caps AS (

@@ -43,9 +43,9 @@ exp_seg AS (
     MIN(exposed_at) AS first_exposed_at,
     MIN(variant) AS variant_min,
     MAX(variant) AS variant_max,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_1`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_1`,
+    MIN_BY(`r`.`dim_1`, IF(`r`.`dim_1` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_1`,
     MIN(CASE WHEN `r`.`dim_1` IS NOT NULL THEN `r`.`exposed_at` END) AS `dim_1_at`,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_2`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_2`,
+    MIN_BY(`r`.`dim_2`, IF(`r`.`dim_2` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_2`,
     MIN(CASE WHEN `r`.`dim_2` IS NOT NULL THEN `r`.`exposed_at` END) AS `dim_2_at`
   FROM exp_rows AS r
   GROUP BY unit_id, seg
@@ -114,11 +114,11 @@ exp_all AS (
     CASE WHEN `s1`.`event_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
     MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_y`,
     MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_y`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_3_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_x`,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_3_y`,
     SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_3_d`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_3_x`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_3_x`,
     SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_3_e`,
     SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_4_y`,
     SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_4_x`,
@@ -224,8 +224,8 @@ LEFT JOIN `source_1_parts` ON `source_1_parts`.`unit_id` = v.unit_id
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
 CREATE TEMP TABLE `exptrack_excluded_new` AS
--- audience filter internal_traffic
-SELECT DISTINCT `f`.`user_id` AS unit_id, CASE WHEN `f`.`exposed_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg
+-- audience filter internal_traffic (exclude): units it matches in rows since the watermark
+SELECT DISTINCT 1 AS filter_no, `f`.`user_id` AS unit_id, CASE WHEN `f`.`exposed_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg
 FROM `main`.`exposures` AS f
 WHERE (`f`.`is_employee` = TRUE)
   AND `f`.`exposed_at` >= TIMESTAMP '2026-10-30 00:00:00.000 UTC'

@@ -36,7 +36,7 @@ DROP TABLE IF EXISTS `analytics_state`.`exptrack_checkout_redesign_excluded`
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 CREATE TABLE `analytics_state`.`exptrack_checkout_redesign_excluded` AS
-SELECT DISTINCT n.unit_id FROM `exptrack_excluded_new` AS n WHERE n.seg = 1
+SELECT DISTINCT n.filter_no, n.unit_id FROM `exptrack_excluded_new` AS n WHERE n.seg = 1
 ;
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.

@@ -42,7 +42,7 @@ exp_seg AS (
     MIN(exposed_at) AS first_exposed_at,
     MIN(variant) AS variant_min,
     MAX(variant) AS variant_max,
-    ARRAY_AGG(IF(`r`.`exposed_at` IS NULL, NULL, `r`.`dim_1`) IGNORE NULLS ORDER BY `r`.`exposed_at` LIMIT 1)[SAFE_OFFSET(0)] AS `dim_1`,
+    MIN_BY(`r`.`dim_1`, IF(`r`.`dim_1` IS NULL, NULL, `r`.`exposed_at`)) AS `dim_1`,
     MIN(CASE WHEN `r`.`dim_1` IS NOT NULL THEN `r`.`exposed_at` END) AS `dim_1_at`
   FROM exp_rows AS r
   GROUP BY unit_id, seg
@@ -101,8 +101,8 @@ exp_all AS (
     CASE WHEN `s1`.`event_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
     MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_y`,
     MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_y`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_x`,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_x`,
     SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_3_y`,
     SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'page_view') THEN 1 ELSE 0 END) AS `m_3_x`
   FROM exp_all AS e

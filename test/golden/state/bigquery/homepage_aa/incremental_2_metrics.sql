@@ -17,7 +17,7 @@ current_units AS (
     `o`.`m_3_x` AS `m_3_x`
   FROM `analytics_state`.`exptrack_homepage_aa_units` AS o
   WHERE NOT EXISTS (SELECT 1 FROM `exptrack_delta` AS t WHERE t.unit_id = o.unit_id)),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
@@ -25,6 +25,9 @@ unit_exposures AS (
     u.variant_min AS variant,
     `u`.`dim_1`
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
 ),
 exposures AS (
   SELECT *
@@ -64,19 +67,23 @@ caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.
   SELECT
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_y` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_y` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_y_cap`,
     (
-      SELECT APPROX_QUANTILES(CAST(`u`.`m_2_x` AS FLOAT64), 1000)[SAFE_OFFSET(CAST(ROUND(0.99 * 1000) AS INT64))]
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_x` AS FLOAT64), 0.99) OVER ()
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS `m_2_x_cap`
 ),
 caps AS (
   -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
   SELECT
-    CAST(`r`.`m_2_y_cap` AS NUMERIC) AS `m_2_y_cap`,
-    CAST(`r`.`m_2_x_cap` AS NUMERIC) AS `m_2_x_cap`
+    ROUND(CAST(`r`.`m_2_y_cap` AS NUMERIC), 6) AS `m_2_y_cap`,
+    ROUND(CAST(`r`.`m_2_x_cap` AS NUMERIC), 6) AS `m_2_x_cap`
   FROM caps_raw AS r
 ),
 analysed_values AS (

@@ -88,8 +88,8 @@ exp_all AS (
     CASE WHEN `s1`.`event_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
     MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_y`,
     MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_1_x`,
-    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_y`,
-    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN CAST(`s1`.`amount` AS NUMERIC) END) AS `m_2_x`
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_2_x`
   FROM exp_all AS e
   INNER JOIN `main`.`web_events` AS `s1`
     ON `s1`.`user_id` = e.unit_id
@@ -158,8 +158,8 @@ LEFT JOIN `source_1_parts` ON `source_1_parts`.`unit_id` = v.unit_id
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
 CREATE TEMP TABLE `exptrack_excluded_new` AS
--- audience filter internal_traffic
-SELECT DISTINCT `f`.`user_id` AS unit_id, CASE WHEN `f`.`exposed_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg
+-- audience filter internal_traffic (exclude): units it matches in rows since the watermark
+SELECT DISTINCT 1 AS filter_no, `f`.`user_id` AS unit_id, CASE WHEN `f`.`exposed_at` < TIMESTAMP '2026-10-31 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg
 FROM `main`.`exposures` AS f
 WHERE (`f`.`is_employee` = TRUE)
   AND `f`.`exposed_at` >= TIMESTAMP '2026-10-30 00:00:00.000 UTC'

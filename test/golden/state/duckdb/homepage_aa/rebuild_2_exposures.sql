@@ -5,7 +5,7 @@ current_units AS (
   SELECT
     d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_x"
   FROM "exptrack_delta" AS d),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
@@ -13,6 +13,15 @@ unit_exposures AS (
     u.variant_min AS variant,
     "u"."dim_1"
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('a', 'b')
 ),
 exposure_summary AS (
   SELECT

@@ -139,8 +139,8 @@ LEFT JOIN "source_1_parts" ON "source_1_parts"."unit_id" = v.unit_id
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
 CREATE TEMPORARY TABLE "exptrack_excluded_new" AS
--- audience filter internal_traffic
-SELECT DISTINCT "f"."user_id" AS unit_id, CASE WHEN "f"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg
+-- audience filter internal_traffic (exclude): units it matches in rows since the watermark
+SELECT DISTINCT 1 AS filter_no, "f"."user_id" AS unit_id, CASE WHEN "f"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg
 FROM "main"."exposures" AS f
 WHERE ("f"."is_employee" = TRUE)
   AND "f"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'

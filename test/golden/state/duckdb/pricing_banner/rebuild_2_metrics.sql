@@ -6,17 +6,35 @@ current_units AS (
   SELECT
     d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x"
   FROM "exptrack_delta" AS d),
-excluded_now AS (
-  SELECT unit_id FROM "exptrack_excluded_new"
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since
+  -- (a unit can match on both sides of the cut: DISTINCT keeps it once, as the full refresh's DISTINCT does)
+  SELECT DISTINCT m.unit_id
+  FROM (
+    SELECT unit_id FROM "exptrack_excluded_new" WHERE filter_no = 1
+  ) AS m
 ),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
     u.variant_min AS variant
   FROM current_units AS u
-  WHERE NOT EXISTS (SELECT 1 FROM excluded_now AS x WHERE x.unit_id = u.unit_id)
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
 ),
 exposures AS (
   SELECT *
@@ -44,10 +62,14 @@ caps_raw AS (
     (
       SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (

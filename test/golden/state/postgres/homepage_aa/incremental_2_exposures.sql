@@ -16,7 +16,7 @@ current_units AS (
     "o"."m_3_x" AS "m_3_x"
   FROM "analytics_state"."exptrack_homepage_aa_units" AS o
   WHERE NOT EXISTS (SELECT 1 FROM "exptrack_delta" AS t WHERE t.unit_id = o.unit_id)),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
@@ -24,6 +24,15 @@ unit_exposures AS (
     u.variant_min AS variant,
     "u"."dim_1"
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('a', 'b')
 ),
 exposure_summary AS (
   SELECT

@@ -31,9 +31,9 @@ WHERE d.s_first_exposed_at IS NOT NULL
 ;
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-INSERT INTO "analytics_state"."exptrack_checkout_redesign_excluded" (unit_id)
-SELECT DISTINCT n.unit_id FROM "exptrack_excluded_new" AS n
-WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM "analytics_state"."exptrack_checkout_redesign_excluded" AS x WHERE x.unit_id = n.unit_id)
+INSERT INTO "analytics_state"."exptrack_checkout_redesign_excluded" (filter_no, unit_id)
+SELECT DISTINCT n.filter_no, n.unit_id FROM "exptrack_excluded_new" AS n
+WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM "analytics_state"."exptrack_checkout_redesign_excluded" AS x WHERE x.filter_no = n.filter_no AND x.unit_id = n.unit_id)
 ;
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.

@@ -17,7 +17,7 @@ current_units AS (
     "o"."m_3_x" AS "m_3_x"
   FROM "analytics_state"."exptrack_homepage_aa_units" AS o
   WHERE NOT EXISTS (SELECT 1 FROM "exptrack_delta" AS t WHERE t.unit_id = o.unit_id)),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
@@ -25,6 +25,9 @@ unit_exposures AS (
     u.variant_min AS variant,
     "u"."dim_1"
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
 ),
 exposures AS (
   SELECT *
@@ -66,10 +69,14 @@ caps_raw AS (
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (

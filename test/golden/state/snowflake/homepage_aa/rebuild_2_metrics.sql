@@ -6,7 +6,7 @@ current_units AS (
   SELECT
     d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_x"
   FROM "exptrack_delta" AS d),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
@@ -14,6 +14,9 @@ unit_exposures AS (
     u.variant_min AS variant,
     "u"."dim_1"
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
 ),
 exposures AS (
   SELECT *
@@ -55,10 +58,14 @@ caps_raw AS (
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_y_cap",
     (
       SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
       FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
     ) AS "m_2_x_cap"
 ),
 caps AS (

@@ -12,13 +12,22 @@ current_units AS (
     "o"."m_1_x" AS "m_1_x"
   FROM "analytics_state"."exptrack_mobile_onboarding_units" AS o
   WHERE NOT EXISTS (SELECT 1 FROM "exptrack_delta" AS t WHERE t.unit_id = o.unit_id)),
-unit_exposures AS (
+all_units AS (
   SELECT
     u.unit_id,
     u.first_exposed_at,
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
     u.variant_min AS variant
   FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('five_screens', 'three_screens')
 ),
 exposure_summary AS (
   SELECT
