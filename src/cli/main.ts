@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { TOOL_VERSION } from '../package-info.js';
 import { exitWith, EXIT } from './exit.js';
 
@@ -12,6 +12,11 @@ const program = new Command()
   // Exit 1 means "a check failed" here, so every usage error (unknown command or option, missing
   // argument) exits 2; help and version exit 0. Subcommands inherit this, so it is set before them.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun));
+
+function positiveInteger(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return Number(text);
+}
 
 const projectDir = new Option('--project-dir <dir>', 'project root holding exptrack.yaml').default('.');
 const target = new Option('-t, --target <name>', 'target in exptrack.yaml (default: its default_target)');
@@ -35,6 +40,7 @@ program
   .option('-q, --quiet', 'no progress on stderr')
   .option('--incremental', "refresh from the state in the target's write_schema, reading only rows since the last run (README, Scheduled runs)")
   .option('--full-refresh', 'rebuild the state in write_schema from every row')
+  .option('--concurrency <n>', "experiments run at once (default: the target's concurrency, else 1 for DuckDB and Postgres, 4 for BigQuery and Snowflake)", positiveInteger)
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
 const init = program
@@ -83,6 +89,7 @@ program
   .option('--acknowledge <reason>', 'required to override the recommendation or to ship a variant planned for more than half of traffic')
   .option('--package <run-id>', 'decide on this package instead of the newest')
   .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .option('-t, --target <name>', "also write the decisions to this target's decisions table (default: the default target, when it has a write_schema)")
   .action(async (experiment: string, opts) => exitWith(await (await import('./commands/decide-command.js')).decideCommand(experiment, opts)));
 
 program

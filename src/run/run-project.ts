@@ -18,6 +18,9 @@ import { ValidationError } from '../spec/diagnostics.js';
 import type { Recommendation } from './results.js';
 import { createStateRunner, stepsOutsideState, wantsState } from '../state/state-runner.js';
 import type { RefreshRecord } from '../state/refresh-state.js';
+import { createTurns, runPool } from './run-pool.js';
+import { writeBackLocation } from '../warehouse-results/warehouse-write.js';
+import { writeResultsBack, type WriteBackOutcome } from '../warehouse-results/write-results.js';
 
 export type ProgressEvent =
   | { kind: 'step'; experiment: string; step: string; index: number; total: number }
@@ -43,14 +46,31 @@ export interface ExperimentRunSummary {
   bytesEstimated?: number;
   /** Lifecycle signals for orchestrators (src/lifecycle): started, result, insufficient samples, large split, stalled. */
   lifecycle: LifecycleSignal[];
+  /** With a write_schema: whether the results reached the warehouse's results table (the package is written either way). */
+  warehouseResults?: WriteBackOutcome;
 }
 
 export interface RunSummary {
   asOf: string;
   target: { name: string; type: string };
   experiments: ExperimentRunSummary[];
-  /** 0: ran and no error-severity check failed; 1: ran, and one did. */
-  exitCode: 0 | 1;
+  /** 0: ran and no error-severity check failed; 1: ran, and one did; 2: results could not be written to the warehouse. */
+  exitCode: 0 | 1 | 2;
+  /** Experiments run at once (--concurrency, the target's `concurrency`, or the warehouse's default). */
+  concurrency: number;
+}
+
+/** --concurrency, else the target's `concurrency:`, else the warehouse's default (1 unless it says otherwise). */
+export function resolveConcurrency(target: Target, flag?: number): number {
+  return flag ?? target.state?.concurrency ?? getWarehouse(target.type).defaultConcurrency ?? 1;
+}
+
+const isCancel = (e: unknown) => e instanceof WarehouseError && e.kind === 'cancelled';
+
+/** The summary of the experiments that did finish, when a run fails (README, Exit codes). */
+const partialRuns = new WeakMap<object, { summary: RunSummary; failed: { id: string; error: string }[] }>();
+export function partialRunOf(e: unknown): { summary: RunSummary; failed: { id: string; error: string }[] } | undefined {
+  return e !== null && typeof e === 'object' ? partialRuns.get(e) : undefined;
 }
 
 /** Compile, execute each step on the warehouse, analyse, and write one package per experiment. */
@@ -68,6 +88,8 @@ export async function runProject(opts: {
   /** Refresh from the state in the target's write_schema (src/state); fullRefresh rebuilds it. */
   incremental?: boolean;
   fullRefresh?: boolean;
+  /** Experiments at once; packages and summary order are the same as one at a time. */
+  concurrency?: number;
 }): Promise<RunSummary> {
   const { config, target } = opts;
   const progress = opts.onProgress ?? (() => undefined);
@@ -81,15 +103,21 @@ export async function runProject(opts: {
   checkReportsWritable(reportsDir);
   const timeout = (target.settings as { connect_timeout_seconds?: number }).connect_timeout_seconds ?? null;
   progress({ kind: 'connecting', target: target.name, address: warehouse.address?.(target.settings) ?? target.type, timeoutSeconds: timeout });
-  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name, ...(viaState ? { writeSchema: target.state!.writeSchema! } : {}) });
+  const writeBack = writeBackLocation(target, warehouse);
+  const concurrency = resolveConcurrency(target, opts.concurrency);
+  const adapter = await warehouse.createAdapter(target.settings, { projectRoot: config.root, targetName: target.name, ...(viaState || writeBack ? { writeSchema: target.state!.writeSchema! } : {}) });
   const stateRunner = viaState ? createStateRunner({ target, warehouse, adapter, fullRefresh: Boolean(opts.fullRefresh) }) : null;
   const summaries: ExperimentRunSummary[] = [];
+  const failed: { id: string; error: unknown }[] = [];
+  // State refreshes share the write schema's meta table (and on DuckDB one state file): one at a time.
+  const stateTurn = createTurns();
   try {
     // First step: the sources against the warehouse's catalogue (catalogue reads only), so a wrong
     // table, column or type is named at its model line before any query runs.
     const check = await checkExperimentSources(config, target, compiled.experiments, adapter, opts.signal);
     if (check.diagnostics.length) throw new ValidationError(check.diagnostics);
-    for (const [i, exp] of compiled.experiments.entries()) {
+    const outcomes = await runPool(compiled.experiments.length, concurrency, async (i) => {
+      const exp = compiled.experiments[i];
       const plan = compiled.compiled[i];
       const started = new Date();
       const data: Record<string, Row[]> = {};
@@ -97,7 +125,7 @@ export async function runProject(opts: {
       const runId = newRunId(started);
       let refresh: RefreshRecord | undefined;
       if (stateRunner) {
-        const outcome = await stateRunner.refresh(exp, plan.asOf, runId, { experiment: exp.id, step: 'state', signal: opts.signal });
+        const outcome = await stateTurn(() => stateRunner.refresh(exp, plan.asOf, runId, { experiment: exp.id, step: 'state', signal: opts.signal }));
         if ('fallback' in outcome) refresh = outcome.fallback;
         else {
           refresh = outcome.refresh;
@@ -136,7 +164,9 @@ export async function runProject(opts: {
       const charts = await renderReportCharts(results);
       const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer, extraFiles: charts });
       progress({ kind: 'package', experiment: exp.id, dir });
-      summaries.push({
+      // After the package: it stays the source of truth, and a failed write leaves it untouched.
+      const warehouseResults = writeBack ? await writeResultsBack({ adapter, warehouse, loc: writeBack, results, packageDigest: digest }) : undefined;
+      return {
         id: exp.id,
         asOf: plan.asOf,
         runId: run.runId,
@@ -149,17 +179,34 @@ export async function runProject(opts: {
         rowsTransferred: Object.values(data).reduce((a, r) => a + r.length, 0),
         ...(bytesEstimated !== undefined ? { bytesEstimated } : {}),
         lifecycle: lifecycleSignals({ results, chainSequence: sequence, stallAfterSeconds: exp.lifecycle?.stallAfterSeconds ?? null }),
-      });
-    }
+        ...(warehouseResults ? { warehouseResults } : {}),
+      } satisfies ExperimentRunSummary;
+    }, () => Boolean(opts.signal?.aborted));
+    // One experiment failing does not take down the others' packages; the failures are reported after.
+    outcomes.forEach((o, i) => {
+      if (o?.ok) summaries.push(o.value);
+      else if (o) failed.push({ id: compiled.experiments[i].id, error: o.error });
+      else failed.push({ id: compiled.experiments[i].id, error: new WarehouseError('cancelled before the experiment started', { target: target.name, experiment: compiled.experiments[i].id, step: '-' }, 'cancelled') });
+    });
+    // Report a cancellation first, whichever experiment it reached first.
+    failed.sort((a, b) => Number(isCancel(b.error)) - Number(isCancel(a.error)));
   } finally {
     await adapter.close();
     // Packages already written are in the index even when a later experiment fails.
     if (summaries.length) writeIndex(reportsDir);
   }
-  return {
+  const summary: RunSummary = {
     asOf: compiled.manifest.asOf,
     target: { name: target.name, type: target.type },
     experiments: summaries,
-    exitCode: summaries.some((s) => s.failedChecks.some((c) => c.severity === 'error')) ? 1 : 0,
+    exitCode: summaries.some((s) => s.warehouseResults?.written === false) ? 2 : summaries.some((s) => s.failedChecks.some((c) => c.severity === 'error')) ? 1 : 0,
+    concurrency,
   };
+  if (failed.length) {
+    const first = failed[0].error;
+    const error = first !== null && typeof first === 'object' ? first : new Error(String(first));
+    partialRuns.set(error, { summary, failed: failed.map((f) => ({ id: f.id, error: (f.error instanceof Error ? f.error.message : String(f.error)).split('\n')[0] })) });
+    throw error;
+  }
+  return summary;
 }

@@ -70,6 +70,8 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
   configSchema: C;
   /** Whether its adapter can price a query before running it (a dry run): `compile --estimate` connects only then. */
   estimates: boolean;
+  /** Experiments `exptrack run` runs at once unless told (--concurrency, `concurrency:`): absent means 1. */
+  defaultConcurrency?: number;
   /**
    * The dotted prefix state tables get in SQL, from the target's write_schema. Absent: write_schema
    * itself is the schema (or dataset). DuckDB attaches a separate file and names it here.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { WarehouseError, type Adapter, type Cell, type Row } from '../types.js';
+import { WarehouseError, type Adapter, type Cell, type QueryContext, type Row } from '../types.js';
 import type { DuckdbConfig } from './config.js';
 import { DUCKDB_STATE_CATALOG, duckdbDialect } from './dialect.js';
 
@@ -23,13 +23,14 @@ export function databasePath(config: DuckdbConfig, projectRoot: string): string 
  * The attach takes DuckDB's file lock on the state file: a second process refreshing the same
  * state waits for nothing and fails at once with a lock error.
  */
-async function attachStateFile(connection: DuckDBConnection, sourcePath: string, statePath: string): Promise<void> {
+async function attachStateFile(connection: DuckDBConnection, sourcePath: string, statePath: string): Promise<string> {
   const q = duckdbDialect.quoteIdentifier;
   const lit = duckdbDialect.stringLiteral;
   const alias = basename(sourcePath).replace(/\.[^.]*$/, '');
   await connection.run(`ATTACH ${lit(sourcePath)} AS ${q(alias)} (READ_ONLY)`);
   await connection.run(`USE ${q(alias)}`);
   await connection.run(`ATTACH ${lit(statePath)} AS ${q(DUCKDB_STATE_CATALOG)}`);
+  return `USE ${q(alias)}`;
 }
 
 export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targetName = 'duckdb', writeSchema?: string): Promise<Adapter> {
@@ -50,48 +51,61 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
   if (config.temp_directory !== undefined) options.temp_directory = resolve(projectRoot, config.temp_directory);
   const instance = await DuckDBInstance.create(writeSchema ? ':memory:' : path, options);
   let connection: DuckDBConnection;
+  // What a further connection of this instance runs first: attachments are the instance's, the
+  // current catalog and the time zone are each connection's own.
+  const session: string[] = [];
   try {
     connection = await instance.connect();
-    if (writeSchema) await attachStateFile(connection, path, resolve(projectRoot, writeSchema));
+    if (writeSchema) session.push(await attachStateFile(connection, path, resolve(projectRoot, writeSchema)));
     // Literals are UTC wall-clock timestamps; TIMESTAMPTZ columns must compare in UTC too, not in
     // whatever zone the machine happens to be in.
-    await connection.run("SET TimeZone = 'UTC'");
+    session.push("SET TimeZone = 'UTC'");
+    await connection.run(session[session.length - 1]);
   } catch (e) {
     instance.closeSync();
     throw new WarehouseError(`could not open ${config.path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { target: targetName, experiment: '-', step: 'connect' }, 'connection');
   }
+  const runOn = async (conn: DuckDBConnection, sql: string, ctx: QueryContext): Promise<Row[]> => {
+    const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
+    if (ctx.signal?.aborted) throw new WarehouseError('cancelled before the query started', where, 'cancelled');
+    // Ctrl-C (or the caller) interrupts the query inside DuckDB rather than waiting for it.
+    const onAbort = () => conn.interrupt();
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reader = await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((r) => {
+        const row: Row = {};
+        for (const [k, v] of Object.entries(r)) row[k] = normalize(v);
+        return row;
+      });
+    } catch (e) {
+      if (ctx.signal?.aborted) throw new WarehouseError('cancelled: the query was interrupted', where, 'cancelled');
+      const message = e instanceof Error ? e.message : String(e);
+      throw new WarehouseError(message.split('\n')[0], where, /Catalog Error: Table .* does not exist/.test(message) ? 'not_found' : /Parser Error/.test(message) ? 'syntax' : 'other');
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort);
+    }
+  };
   const adapter: Adapter = {
-    async query(sql, ctx) {
-      const where = { target: targetName, experiment: ctx.experiment, step: ctx.step };
-      if (ctx.signal?.aborted) throw new WarehouseError('cancelled before the query started', where, 'cancelled');
-      // Ctrl-C (or the caller) interrupts the query inside DuckDB rather than waiting for it.
-      const onAbort = () => connection.interrupt();
-      ctx.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const reader = await connection.runAndReadAll(sql);
-        return reader.getRowObjectsJS().map((r) => {
-          const row: Row = {};
-          for (const [k, v] of Object.entries(r)) row[k] = normalize(v);
-          return row;
-        });
-      } catch (e) {
-        if (ctx.signal?.aborted) throw new WarehouseError('cancelled: the query was interrupted', where, 'cancelled');
-        const message = e instanceof Error ? e.message : String(e);
-        throw new WarehouseError(message.split('\n')[0], where, /Catalog Error: Table .* does not exist/.test(message) ? 'not_found' : /Parser Error/.test(message) ? 'syntax' : 'other');
-      } finally {
-        ctx.signal?.removeEventListener('abort', onAbort);
-      }
-    },
+    query: (sql, ctx) => runOn(connection, sql, ctx),
     async transaction(ctx, fn) {
-      const run = async (sql: string, step: string) => adapter.query(sql, { ...ctx, step });
-      await connection.run('BEGIN TRANSACTION');
+      // A connection of its own: with --concurrency, other experiments' queries on the shared
+      // connection would otherwise run inside this transaction, and one failing would abort it.
+      const conn = await instance.connect();
       try {
-        const out = await fn(run);
-        await connection.run('COMMIT');
-        return out;
-      } catch (e) {
-        await connection.run('ROLLBACK').catch(() => undefined);
-        throw e;
+        for (const sql of session) await conn.run(sql);
+        const run = async (sql: string, step: string) => runOn(conn, sql, { ...ctx, step });
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          const out = await fn(run);
+          await conn.run('COMMIT');
+          return out;
+        } catch (e) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        conn.closeSync();
       }
     },
     async close() {
