@@ -59,6 +59,15 @@ for (const s of ['path', 'host', 'port', 'database', 'user', 'username', 'schema
 init.action(async (dir: string, opts) => exitWith(await (await import('./commands/init-command.js')).initCommand(dir, opts)));
 
 program
+  .command('write-results')
+  .description("Write the newest package's results (or --package's) and every decision of each experiment to the target's results and decisions tables in write_schema; idempotent. Exit 0 written, 2 not.")
+  .argument('<experiments...>', 'experiment ids')
+  .option('--package <run-id>', 'this package instead of the newest (one experiment only)')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .option('--reports-dir <dir>', 'reports folder (default: <project>/reports)')
+  .action(async (experiments: string[], opts) => exitWith(await (await import('./commands/write-results-command.js')).writeResultsCommand(experiments, opts)));
+
+program
   .command('check')
   .description("Check every source the selected specs read against the warehouse's catalogue: tables, columns and types (catalogue reads only). Exit 0 clean, 2 on any problem.")
   .argument('[selectors...]', 'spec ids or paths (default: every spec)')
