@@ -50,6 +50,7 @@ export function stateTables(exp: ResolvedExperiment, loc: StateLocation) {
     sourcesNew: 'exptrack_sources_new',
     sourcesSealed: 'exptrack_sources_sealed',
     qualityNew: 'exptrack_quality_new',
+    groups: 'exptrack_groups',
   };
 }
 
@@ -155,11 +156,10 @@ export function compileStateRefresh(opts: {
     mode: hasState ? 'incremental' : 'rebuild',
     watermark,
     cut,
-    stage: splitStatements(renderer.render('state_stage', ctx)),
+    stage: [...splitStatements(renderer.render('state_stage', ctx)), ...splitStatements(renderer.render('state_groups', ctx))],
     reads: [
       ...(['exposures', 'metrics', 'sources'] as const).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, ctx)) })),
-      // The daily step is the metrics template summed per exposure day without dimensions, as in compile.
-      { name: 'daily' as const, sql: tidySql(renderer.render('state_metrics', { ...ctx, daily: true, dimensions: [] })) },
+      { name: 'daily' as const, sql: tidySql(renderer.render('state_daily', ctx)) },
       ...(quality ? [{ name: 'exposure_quality' as const, sql: tidySql(renderer.render('state_exposure_quality', { ...ctx, dimensions: [] })) }] : []),
     ],
     write: splitStatements(renderer.render('state_write', ctx)),

@@ -99,3 +99,7 @@ DROP TABLE IF EXISTS temp.main."exptrack_sources_sealed"
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS temp.main."exptrack_quality_new"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS temp.main."exptrack_groups"

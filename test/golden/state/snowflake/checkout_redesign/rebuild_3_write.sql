@@ -110,3 +110,7 @@ DROP TABLE IF EXISTS "exptrack_sources_sealed"
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_groups"
