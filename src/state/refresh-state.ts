@@ -17,13 +17,18 @@ export interface RefreshRecord {
   fullSteps?: string[];
 }
 
+/** The points of a refresh where the fault-injection test kills the process (see maybeKill). */
+export const KILL_POINTS = ['setup', 'stage', 'read', 'write', 'commit', 'committed'] as const;
+export type KillPoint = (typeof KILL_POINTS)[number];
+
 /**
  * Test hook for the fault-injection tests (test/matrix/state-kill.test.ts): the process kills itself
- * with SIGKILL just before the numbered state statement, as a crash or an OOM kill would.
+ * with SIGKILL, as a crash or an OOM kill would, at the first statement of a phase (setup, stage,
+ * read, write), just before COMMIT (commit) or just after it (committed). One kill per phase boundary
+ * covers every state the warehouse can be left in, without a run per statement.
  */
-function maybeKill(index: number): void {
-  const at = process.env.EXPTRACK_TEST_KILL_AT_STATEMENT;
-  if (at !== undefined && Number(at) === index) process.kill(process.pid, 'SIGKILL');
+function maybeKill(point: KillPoint): void {
+  if (process.env.EXPTRACK_TEST_KILL_AT === point) process.kill(process.pid, 'SIGKILL');
 }
 
 /**
@@ -47,15 +52,15 @@ export async function refreshFromState(opts: {
 }): Promise<{ data: Record<string, Row[]>; refresh: RefreshRecord }> {
   const { adapter, exp } = opts;
   if (!adapter.transaction) throw new Error('this warehouse adapter cannot hold a transaction');
-  return adapter.transaction(opts.ctx, async (run) => {
-    let n = 0;
-    const exec = async (sql: string, step: string) => {
-      maybeKill(n++);
+  const out = await adapter.transaction(opts.ctx, async (run) => {
+    let phase: KillPoint | null = null;
+    const exec = async (sql: string, step: string, at: KillPoint) => {
+      if (phase !== at) maybeKill((phase = at));
       return run(sql, step);
     };
     const setup = compileStateSetup(exp, opts.asOf, opts.dialect, opts.renderer, opts.loc);
     let stored: Row | undefined;
-    for (const sql of setup) stored = (await exec(sql, 'state setup'))[0];
+    for (const sql of setup) stored = (await exec(sql, 'state setup', 'setup'))[0];
     let reason: string | null = null;
     if (opts.fullRefresh) reason = 'full refresh requested (--full-refresh)';
     else if (!stored) reason = 'no state stored yet for this experiment';
@@ -73,11 +78,13 @@ export async function refreshFromState(opts: {
       runId: opts.runId,
       toolVersion: opts.toolVersion,
     });
-    for (const sql of plan.stage) await exec(sql, 'state stage');
+    for (const sql of plan.stage) await exec(sql, 'state stage', 'stage');
     const data: Record<string, Row[]> = {};
-    for (const r of plan.reads) data[r.name] = await exec(r.sql, r.name);
-    for (const sql of plan.write) await exec(sql, 'state write');
-    maybeKill(n);
+    for (const r of plan.reads) data[r.name] = await exec(r.sql, r.name, 'read');
+    for (const sql of plan.write) await exec(sql, 'state write', 'write');
+    maybeKill('commit');
     return { data, refresh: { mode: plan.mode, reason, watermark: plan.watermark, cut: plan.cut, lateLookbackSeconds: opts.lateLookbackSeconds } };
   });
+  maybeKill('committed');
+  return out;
 }

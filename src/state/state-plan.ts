@@ -18,7 +18,7 @@ export interface StateLocation {
 }
 
 export interface StateRead {
-  name: 'exposures' | 'metrics' | 'sources' | 'daily';
+  name: 'exposures' | 'metrics' | 'sources' | 'daily' | 'exposure_quality';
   sql: string;
 }
 
@@ -43,11 +43,14 @@ export function stateTables(exp: ResolvedExperiment, loc: StateLocation) {
     units: t(`exptrack_${exp.id}_units`),
     excluded: t(`exptrack_${exp.id}_excluded`),
     sources: t(`exptrack_${exp.id}_sources`),
+    quality: t(`exptrack_${exp.id}_quality`),
     // Session-scoped tables, dropped at the end of each refresh.
     delta: 'exptrack_delta',
     excludedNew: 'exptrack_excluded_new',
     sourcesNew: 'exptrack_sources_new',
     sourcesSealed: 'exptrack_sources_sealed',
+    qualityNew: 'exptrack_quality_new',
+    groups: 'exptrack_groups',
   };
 }
 
@@ -67,6 +70,16 @@ export function splitStatements(sql: string): string[] {
 /** A 48-bit number naming this experiment's state for an advisory lock. */
 export function stateLockKey(exp: ResolvedExperiment, loc: StateLocation): number {
   return Number.parseInt(sha256(`${loc.schemaRef}\n${exp.id}`).slice(0, 12), 16);
+}
+
+/**
+ * Whether the exposure_quality step can come from state: its exposure-row counts add up across
+ * refreshes and its marked units are a growing set, but events tagged before first exposure depend on
+ * a first exposure that late rows can still move, so specs with tagged sources (or marked traffic on an
+ * attribute table) compute that step whole (stepsOutsideState names it).
+ */
+export function qualityFromState(context: { taggedSources: unknown[]; markedTraffic: { timestamp: string | null }[] }): boolean {
+  return context.taggedSources.length === 0 && context.markedTraffic.every((x) => x.timestamp !== null);
 }
 
 function baseContext(exp: ResolvedExperiment, asOf: string, dialect: Dialect, loc: StateLocation) {
@@ -114,12 +127,16 @@ export function compileStateRefresh(opts: {
   }));
   const stateDimensions = dimensions.map((d) => ({ ...d, atAlias: `${d.alias}_at`, sealedAlias: `s_${d.alias}`, sealedAtAlias: `s_${d.alias}_at` }));
   const stateColumns = metricSources.flatMap((s) => s.metrics.map((m) => ({ column: m.column, kind: m.kind })));
-  // Audience filters get a number in the state's excluded table; attribute tables (no event time) are read whole each run.
+  // Audience filters, then the marked-traffic filters of the exposure_quality step, get a number in the
+  // state's excluded table (the units each matched); attribute tables (no event time) are read whole each run.
   const exclusions = context.exclusions.map((x, i) => ({ ...x, filterNo: i + 1 }));
+  const markedTraffic = context.markedTraffic.map((x, i) => ({ ...x, filterNo: exclusions.length + i + 1 }));
+  const quality = qualityFromState(context);
   const ctx = {
     ...context,
     exclusions,
-    timedExclusions: exclusions.filter((x) => x.timestamp !== null),
+    markedTraffic,
+    timedExclusions: [...exclusions.filter((x) => x.timestamp !== null), ...(quality ? markedTraffic : [])],
     stateColumns,
     dimensions: stateDimensions,
     metricSources,
@@ -139,11 +156,11 @@ export function compileStateRefresh(opts: {
     mode: hasState ? 'incremental' : 'rebuild',
     watermark,
     cut,
-    stage: splitStatements(renderer.render('state_stage', ctx)),
+    stage: [...splitStatements(renderer.render('state_stage', ctx)), ...splitStatements(renderer.render('state_groups', ctx))],
     reads: [
       ...(['exposures', 'metrics', 'sources'] as const).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, ctx)) })),
-      // The daily step is the metrics template summed per exposure day without dimensions, as in compile.
-      { name: 'daily' as const, sql: tidySql(renderer.render('state_metrics', { ...ctx, daily: true, dimensions: [] })) },
+      { name: 'daily' as const, sql: tidySql(renderer.render('state_daily', ctx)) },
+      ...(quality ? [{ name: 'exposure_quality' as const, sql: tidySql(renderer.render('state_exposure_quality', { ...ctx, dimensions: [] })) }] : []),
     ],
     write: splitStatements(renderer.render('state_write', ctx)),
   };

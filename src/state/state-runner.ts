@@ -58,14 +58,22 @@ export function createStateRunner(opts: { target: Target; warehouse: Warehouse; 
   };
 }
 
+/** Why a step has no state merge (yet): printed and recorded when it runs on the full path. */
+const FULL_STEP_REASONS: Record<string, string> = {
+  exposure_quality: 'events tagged before first exposure depend on a first exposure late rows can still move',
+  assignment: 'the assignment audit has no state merge yet',
+  ranks: "Mann-Whitney ranks need every unit's value, which no merge of sums gives",
+};
+
 /**
  * The compiled steps an incremental refresh leaves to the full path: those the state reads did not
- * answer (exposure_quality, assignment, ...), recorded in the refresh so the package says what was
- * scanned whole. The fingerprints step is skipped: hashing every source row is what incremental
- * refresh avoids, so incremental packages record no input fingerprints (README, Scheduled runs).
+ * answer, recorded with the reason in the refresh so the package says what was scanned whole. A step
+ * added later is not read from state, so it lands here too. The fingerprints step is skipped: hashing
+ * every source row is what incremental refresh avoids, so incremental packages record no input
+ * fingerprints (README, Scheduled runs).
  */
 export function stepsOutsideState<S extends { name: string }>(steps: S[], data: Record<string, Row[]>, refresh: RefreshRecord): S[] {
   const full = steps.filter((s) => !(s.name in data) && s.name !== 'fingerprints');
-  if (full.length) refresh.fullSteps = full.map((s) => s.name);
+  if (full.length) refresh.fullSteps = full.map((s) => `${s.name} (${FULL_STEP_REASONS[s.name] ?? 'no state merge for this step'})`);
   return full;
 }

@@ -1,60 +1,20 @@
 -- exptrack experiment mobile_onboarding, step daily (from state), as of 2026-11-01T00:00:00.000Z
--- The daily step's aggregates from the refreshed per-unit state: the per-unit values were built by
--- the metrics' own partial (step state stage); capping, dimensions and sums are the full refresh's.
+-- The daily step's running totals from the unit groups of this refresh (step state groups): the
+-- groups' sums per variant and exposure day, then the same running totals as a full refresh.
 WITH
-current_units AS (
-  SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`
-  FROM `exptrack_delta` AS d),
-all_units AS (
-  SELECT
-    u.unit_id,
-    u.first_exposed_at,
-    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
-    u.variant_min AS variant
-  FROM current_units AS u
-),
-unit_exposures AS (
-  SELECT * FROM all_units
-),
-exposures AS (
-  SELECT *
-  FROM unit_exposures
-  WHERE variant_count = 1
-    AND variant IN ('five_screens', 'three_screens')
-),
-`source_1_units` AS (
-  SELECT unit_id, `m_1_y`, `m_1_x`
-  FROM current_units
-),
-unit_values AS (
-  SELECT
-    e.variant,
-    e.first_exposed_at,
-    COALESCE(`source_1_units`.`m_1_y`, 0) AS `m_1_y`,
-    COALESCE(`source_1_units`.`m_1_x`, 0) AS `m_1_x`
-  FROM exposures AS e
-  LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
-),
-analysed_values AS (
-  SELECT * FROM unit_values
-)
-,
 daily_sums AS (
-  -- The daily step: the same per-unit values, summed per variant and UTC day of first exposure.
   SELECT
-    a.variant,
-    DATE(`a`.`first_exposed_at`, 'UTC') AS exposure_day,
-    COUNT(*) AS units,
-    SUM(`a`.`m_1_y`) AS `m_1_y_sum`,
-    SUM(`a`.`m_1_y` * `a`.`m_1_y`) AS `m_1_y_sum_squares`,
-    SUM(`a`.`m_1_x`) AS `m_1_x_sum`,
-    SUM(`a`.`m_1_x` * `a`.`m_1_x`) AS `m_1_x_sum_squares`,
-    SUM(`a`.`m_1_y` * `a`.`m_1_x`) AS `m_1_yx_sum`
-  FROM analysed_values AS a
-  GROUP BY a.variant, DATE(`a`.`first_exposed_at`, 'UTC')
+    g.variant,
+    g.exposure_day,
+    SUM(g.units) AS units,
+    SUM(`g`.`m_1_y_sum`) AS `m_1_y_sum`,
+    SUM(`g`.`m_1_y_sum_squares`) AS `m_1_y_sum_squares`,
+    SUM(`g`.`m_1_x_sum`) AS `m_1_x_sum`,
+    SUM(`g`.`m_1_x_sum_squares`) AS `m_1_x_sum_squares`,
+    SUM(`g`.`m_1_yx_sum`) AS `m_1_yx_sum`
+  FROM `exptrack_groups` AS g
+  GROUP BY g.variant, g.exposure_day
 )
--- Running totals per variant: each row holds every unit first exposed up to the end of its day.
 SELECT
   variant,
   exposure_day,

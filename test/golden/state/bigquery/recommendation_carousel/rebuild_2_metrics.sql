@@ -1,110 +1,20 @@
 -- exptrack experiment recommendation_carousel, step metrics (from state), as of 2026-11-01T00:00:00.000Z
--- The metrics step's aggregates from the refreshed per-unit state: the per-unit values were built by
--- the metrics' own partial (step state stage); capping, dimensions and sums are the full refresh's.
-WITH
-current_units AS (
-  SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`, `d`.`m_2_y`, `d`.`m_2_x`
-  FROM `exptrack_delta` AS d),
-`audience_1` AS (
-  -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since
-  -- (a unit can match on both sides of the cut: DISTINCT keeps it once, as the full refresh's DISTINCT does)
-  SELECT DISTINCT m.unit_id
-  FROM (
-    SELECT unit_id FROM `exptrack_excluded_new` WHERE filter_no = 1
-  ) AS m
-),
-all_units AS (
-  SELECT
-    u.unit_id,
-    u.first_exposed_at,
-    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
-    u.variant_min AS variant
-  FROM current_units AS u
-),
-audience_units AS (
-  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
-  -- what each filter removed and how that overlaps with multiple exposure.
-  SELECT
-    u.*,
-    CASE WHEN `a1`.`unit_id` IS NULL THEN 0 ELSE 1 END AS `removed_by_1`
-  FROM all_units AS u
-  LEFT JOIN `audience_1` AS `a1` ON `a1`.`unit_id` = u.unit_id
-),
-unit_exposures AS (
-  SELECT *
-  FROM audience_units
-  WHERE `removed_by_1` = 0
-),
-exposures AS (
-  SELECT *
-  FROM unit_exposures
-  WHERE variant_count = 1
-    AND variant IN ('control', 'carousel')
-),
-`source_1_units` AS (
-  SELECT unit_id, `m_1_y`, `m_1_x`, `m_2_y`, `m_2_x`
-  FROM current_units
-),
-unit_values AS (
-  SELECT
-    e.variant,
-    COALESCE(`source_1_units`.`m_1_y`, 0) AS `m_1_y`,
-    COALESCE(`source_1_units`.`m_1_x`, 0) AS `m_1_x`,
-    COALESCE(`source_1_units`.`m_2_y`, 0) AS `m_2_y`,
-    COALESCE(`source_1_units`.`m_2_x`, 0) AS `m_2_x`
-  FROM exposures AS e
-  LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
-),
-caps_raw AS (
-  -- Winsorization: each capped column's cap, pooled over all arms.
-  SELECT
-    (
-      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_y` AS FLOAT64), 0.99) OVER ()
-      FROM unit_values AS u
-      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
-      LIMIT 1
-    ) AS `m_2_y_cap`,
-    (
-      SELECT PERCENTILE_CONT(CAST(`u`.`m_2_x` AS FLOAT64), 0.99) OVER ()
-      FROM unit_values AS u
-      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
-      LIMIT 1
-    ) AS `m_2_x_cap`
-),
-caps AS (
-  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
-  SELECT
-    ROUND(CAST(`r`.`m_2_y_cap` AS NUMERIC), 6) AS `m_2_y_cap`,
-    ROUND(CAST(`r`.`m_2_x_cap` AS NUMERIC), 6) AS `m_2_x_cap`
-  FROM caps_raw AS r
-),
-analysed_values AS (
-  SELECT
-    u.*,
-    CASE WHEN `c`.`m_2_y_cap` IS NOT NULL AND `u`.`m_2_y` > `c`.`m_2_y_cap`
-      THEN `c`.`m_2_y_cap` ELSE `u`.`m_2_y` END AS `m_2_y_capped`,
-    `c`.`m_2_y_cap` AS `m_2_y_cap`,
-    CASE WHEN `c`.`m_2_x_cap` IS NOT NULL AND `u`.`m_2_x` > `c`.`m_2_x_cap`
-      THEN `c`.`m_2_x_cap` ELSE `u`.`m_2_x` END AS `m_2_x_capped`,
-    `c`.`m_2_x_cap` AS `m_2_x_cap`
-  FROM unit_values AS u
-  CROSS JOIN caps AS c
-)
+-- The metrics step's rows from the unit groups of this refresh (step state groups): the same columns
+-- as a full refresh, the groups' sums added up per variant and dimension value.
 SELECT
   variant,
-  COUNT(*) AS units,
+  SUM(units) AS units,
   MAX(`m_2_y_cap`) AS `m_2_y_cap`,
   MAX(`m_2_x_cap`) AS `m_2_x_cap`,
-  SUM(`m_1_y`) AS `m_1_y_sum`,
-  SUM(`m_1_y` * `m_1_y`) AS `m_1_y_sum_squares`,
-  SUM(`m_1_x`) AS `m_1_x_sum`,
-  SUM(`m_1_x` * `m_1_x`) AS `m_1_x_sum_squares`,
-  SUM(`m_1_y` * `m_1_x`) AS `m_1_yx_sum`,
-  SUM(`m_2_y_capped`) AS `m_2_y_sum`,
-  SUM(`m_2_y_capped` * `m_2_y_capped`) AS `m_2_y_sum_squares`,
-  SUM(`m_2_x_capped`) AS `m_2_x_sum`,
-  SUM(`m_2_x_capped` * `m_2_x_capped`) AS `m_2_x_sum_squares`,
-  SUM(`m_2_y_capped` * `m_2_x_capped`) AS `m_2_yx_sum`
-FROM analysed_values
+  SUM(`m_1_y_sum`) AS `m_1_y_sum`,
+  SUM(`m_1_y_sum_squares`) AS `m_1_y_sum_squares`,
+  SUM(`m_1_x_sum`) AS `m_1_x_sum`,
+  SUM(`m_1_x_sum_squares`) AS `m_1_x_sum_squares`,
+  SUM(`m_1_yx_sum`) AS `m_1_yx_sum`,
+  SUM(`m_2_y_sum`) AS `m_2_y_sum`,
+  SUM(`m_2_y_sum_squares`) AS `m_2_y_sum_squares`,
+  SUM(`m_2_x_sum`) AS `m_2_x_sum`,
+  SUM(`m_2_x_sum_squares`) AS `m_2_x_sum_squares`,
+  SUM(`m_2_yx_sum`) AS `m_2_yx_sum`
+FROM `exptrack_groups`
 GROUP BY variant

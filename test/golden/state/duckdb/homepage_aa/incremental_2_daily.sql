@@ -1,117 +1,30 @@
 -- exptrack experiment homepage_aa, step daily (from state), as of 2026-11-01T00:00:00.000Z
--- The daily step's aggregates from the refreshed per-unit state: the per-unit values were built by
--- the metrics' own partial (step state stage); capping, dimensions and sums are the full refresh's.
+-- The daily step's running totals from the unit groups of this refresh (step state groups): the
+-- groups' sums per variant and exposure day, then the same running totals as a full refresh.
 WITH
-current_units AS (
-  SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_x"
-  FROM "exptrack_delta" AS d
-  UNION ALL
-  SELECT
-    o.unit_id, o.first_exposed_at, o.variant_min, o.variant_max,
-    "o"."m_1_y" AS "m_1_y",
-    "o"."m_1_x" AS "m_1_x",
-    CAST("o"."m_2_y" AS DECIMAL(38, 6)) AS "m_2_y",
-    CAST("o"."m_2_x" AS DECIMAL(38, 6)) AS "m_2_x",
-    CAST("o"."m_3_y" AS HUGEINT) AS "m_3_y",
-    CAST("o"."m_3_x" AS HUGEINT) AS "m_3_x"
-  FROM "exptrack_state"."main"."exptrack_homepage_aa_units" AS o
-  WHERE NOT EXISTS (SELECT 1 FROM "exptrack_delta" AS t WHERE t.unit_id = o.unit_id)),
-all_units AS (
-  SELECT
-    u.unit_id,
-    u.first_exposed_at,
-    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
-    u.variant_min AS variant
-  FROM current_units AS u
-),
-unit_exposures AS (
-  SELECT * FROM all_units
-),
-exposures AS (
-  SELECT *
-  FROM unit_exposures
-  WHERE variant_count = 1
-    AND variant IN ('a', 'b')
-),
-"source_1_units" AS (
-  SELECT unit_id, "m_1_y", "m_1_x", "m_2_y", "m_2_x", "m_3_y", "m_3_x"
-  FROM current_units
-),
-unit_values AS (
-  SELECT
-    e.variant,
-    e.first_exposed_at,
-    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
-    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x",
-    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
-    COALESCE("source_1_units"."m_2_x", 0) AS "m_2_x",
-    COALESCE("source_1_units"."m_3_y", 0) AS "m_3_y",
-    COALESCE("source_1_units"."m_3_x", 0) AS "m_3_x"
-  FROM exposures AS e
-  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
-),
-caps_raw AS (
-  -- Winsorization: each capped column's cap, pooled over all arms.
-  SELECT
-    (
-      SELECT quantile_cont(CAST("u"."m_2_y" AS DOUBLE PRECISION), 0.99)
-      FROM unit_values AS u
-      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
-      LIMIT 1
-    ) AS "m_2_y_cap",
-    (
-      SELECT quantile_cont(CAST("u"."m_2_x" AS DOUBLE PRECISION), 0.99)
-      FROM unit_values AS u
-      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
-      LIMIT 1
-    ) AS "m_2_x_cap"
-),
-caps AS (
-  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
-  SELECT
-    CAST("r"."m_2_y_cap" AS DECIMAL(38, 6)) AS "m_2_y_cap",
-    CAST("r"."m_2_x_cap" AS DECIMAL(38, 6)) AS "m_2_x_cap"
-  FROM caps_raw AS r
-),
-analysed_values AS (
-  SELECT
-    u.*,
-    CASE WHEN "c"."m_2_y_cap" IS NOT NULL AND "u"."m_2_y" > "c"."m_2_y_cap"
-      THEN "c"."m_2_y_cap" ELSE "u"."m_2_y" END AS "m_2_y_capped",
-    "c"."m_2_y_cap" AS "m_2_y_cap",
-    CASE WHEN "c"."m_2_x_cap" IS NOT NULL AND "u"."m_2_x" > "c"."m_2_x_cap"
-      THEN "c"."m_2_x_cap" ELSE "u"."m_2_x" END AS "m_2_x_capped",
-    "c"."m_2_x_cap" AS "m_2_x_cap"
-  FROM unit_values AS u
-  CROSS JOIN caps AS c
-)
-,
 daily_sums AS (
-  -- The daily step: the same per-unit values, summed per variant and UTC day of first exposure.
   SELECT
-    a.variant,
-    CAST("a"."first_exposed_at" AS DATE) AS exposure_day,
-    COUNT(*) AS units,
-    SUM("a"."m_1_y") AS "m_1_y_sum",
-    SUM("a"."m_1_y" * "a"."m_1_y") AS "m_1_y_sum_squares",
-    SUM("a"."m_1_x") AS "m_1_x_sum",
-    SUM("a"."m_1_x" * "a"."m_1_x") AS "m_1_x_sum_squares",
-    SUM("a"."m_1_y" * "a"."m_1_x") AS "m_1_yx_sum",
-    SUM("a"."m_2_y_capped") AS "m_2_y_sum",
-    SUM("a"."m_2_y_capped" * "a"."m_2_y_capped") AS "m_2_y_sum_squares",
-    SUM("a"."m_2_x_capped") AS "m_2_x_sum",
-    SUM("a"."m_2_x_capped" * "a"."m_2_x_capped") AS "m_2_x_sum_squares",
-    SUM("a"."m_2_y_capped" * "a"."m_2_x_capped") AS "m_2_yx_sum",
-    SUM("a"."m_3_y") AS "m_3_y_sum",
-    SUM("a"."m_3_y" * "a"."m_3_y") AS "m_3_y_sum_squares",
-    SUM("a"."m_3_x") AS "m_3_x_sum",
-    SUM("a"."m_3_x" * "a"."m_3_x") AS "m_3_x_sum_squares",
-    SUM("a"."m_3_y" * "a"."m_3_x") AS "m_3_yx_sum"
-  FROM analysed_values AS a
-  GROUP BY a.variant, CAST("a"."first_exposed_at" AS DATE)
+    g.variant,
+    g.exposure_day,
+    SUM(g.units) AS units,
+    SUM("g"."m_1_y_sum") AS "m_1_y_sum",
+    SUM("g"."m_1_y_sum_squares") AS "m_1_y_sum_squares",
+    SUM("g"."m_1_x_sum") AS "m_1_x_sum",
+    SUM("g"."m_1_x_sum_squares") AS "m_1_x_sum_squares",
+    SUM("g"."m_1_yx_sum") AS "m_1_yx_sum",
+    SUM("g"."m_2_y_sum") AS "m_2_y_sum",
+    SUM("g"."m_2_y_sum_squares") AS "m_2_y_sum_squares",
+    SUM("g"."m_2_x_sum") AS "m_2_x_sum",
+    SUM("g"."m_2_x_sum_squares") AS "m_2_x_sum_squares",
+    SUM("g"."m_2_yx_sum") AS "m_2_yx_sum",
+    SUM("g"."m_3_y_sum") AS "m_3_y_sum",
+    SUM("g"."m_3_y_sum_squares") AS "m_3_y_sum_squares",
+    SUM("g"."m_3_x_sum") AS "m_3_x_sum",
+    SUM("g"."m_3_x_sum_squares") AS "m_3_x_sum_squares",
+    SUM("g"."m_3_yx_sum") AS "m_3_yx_sum"
+  FROM "exptrack_groups" AS g
+  GROUP BY g.variant, g.exposure_day
 )
--- Running totals per variant: each row holds every unit first exposed up to the end of its day.
 SELECT
   variant,
   exposure_day,

@@ -64,6 +64,11 @@ CREATE TABLE "exptrack_state"."main"."exptrack_recommendation_carousel_sources" 
 ;
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "exptrack_state"."main"."exptrack_recommendation_carousel_quality" (exposure_rows, missing_key_rows)
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "exptrack_state"."main"."exptrack_state" WHERE experiment_id = 'recommendation_carousel'
 ;
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -86,3 +91,11 @@ DROP TABLE IF EXISTS temp.main."exptrack_sources_new"
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS temp.main."exptrack_sources_sealed"
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS temp.main."exptrack_quality_new"
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS temp.main."exptrack_groups"

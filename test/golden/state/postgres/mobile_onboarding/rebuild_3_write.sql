@@ -17,6 +17,15 @@ WHERE d.s_first_exposed_at IS NOT NULL
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_mobile_onboarding_excluded"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_mobile_onboarding_excluded" AS
+SELECT DISTINCT n.filter_no, n.unit_id FROM "exptrack_excluded_new" AS n WHERE n.seg = 1
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS pg_temp."exptrack_sources_sealed"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -52,6 +61,15 @@ CREATE TABLE "analytics_state"."exptrack_mobile_onboarding_sources" AS SELECT * 
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_mobile_onboarding_quality"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_mobile_onboarding_quality" AS
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'mobile_onboarding'
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -65,8 +83,20 @@ DROP TABLE IF EXISTS pg_temp."exptrack_delta"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_excluded_new"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS pg_temp."exptrack_sources_new"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS pg_temp."exptrack_sources_sealed"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_quality_new"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_groups"

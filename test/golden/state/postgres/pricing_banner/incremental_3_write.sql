@@ -64,6 +64,11 @@ CREATE TABLE "analytics_state"."exptrack_pricing_banner_sources" AS SELECT * FRO
 ;
 -- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_pricing_banner_quality" (exposure_rows, missing_key_rows)
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'pricing_banner'
 ;
 -- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -86,3 +91,11 @@ DROP TABLE IF EXISTS pg_temp."exptrack_sources_new"
 -- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS pg_temp."exptrack_sources_sealed"
+;
+-- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_quality_new"
+;
+-- exptrack experiment pricing_banner, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_groups"

@@ -63,6 +63,15 @@ CREATE TABLE "analytics_state"."exptrack_recommendation_carousel_sources" AS SEL
 ;
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_recommendation_carousel_quality"
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_recommendation_carousel_quality" AS
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'recommendation_carousel'
 ;
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -85,3 +94,11 @@ DROP TABLE IF EXISTS pg_temp."exptrack_sources_new"
 -- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS pg_temp."exptrack_sources_sealed"
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_quality_new"
+;
+-- exptrack experiment recommendation_carousel, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS pg_temp."exptrack_groups"

@@ -20,6 +20,12 @@ DROP TABLE IF EXISTS "exptrack_sources_new"
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment checkout_redesign, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
 CREATE TEMPORARY TABLE "exptrack_delta" AS
 WITH
 exp_rows AS (
@@ -197,7 +203,7 @@ LEFT JOIN "source_1_parts" ON "source_1_parts"."unit_id" = v.unit_id
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
 CREATE TEMPORARY TABLE "exptrack_excluded_new" AS
--- audience filter internal_traffic (exclude): units it matches in rows since the watermark
+-- filter internal_traffic: units it matches in rows since the watermark
 SELECT DISTINCT 1 AS filter_no, "f"."user_id" AS unit_id, CASE WHEN "f"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END AS seg
 FROM "main"."exposures" AS f
 WHERE ("f"."is_employee" = TRUE)
@@ -230,3 +236,223 @@ FROM "main"."web_events" AS s
 WHERE "s"."event_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
   AND "s"."event_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
 GROUP BY CASE WHEN "s"."event_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END
+;
+-- exptrack experiment checkout_redesign, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_quality_new" AS
+-- The exposure_quality step's exposure-row counts (every experiment's rows in the window), per side of the cut.
+SELECT
+  CASE WHEN "k"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END AS seg,
+  COUNT(*) AS exposure_rows,
+  SUM(CASE WHEN "k"."experiment_key" IS NULL OR "k"."experiment_key" = '' THEN 1 ELSE 0 END) AS missing_key_rows
+FROM "main"."exposures" AS k
+WHERE "k"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
+  AND "k"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
+GROUP BY CASE WHEN "k"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END
+;
+-- exptrack experiment checkout_redesign, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+DROP TABLE IF EXISTS "exptrack_groups"
+;
+-- exptrack experiment checkout_redesign, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+CREATE TEMPORARY TABLE "exptrack_groups" AS
+WITH
+current_units AS (
+  SELECT
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_d", "d"."m_3_x", "d"."m_3_e", "d"."m_4_y", "d"."m_4_x", "d"."m_5_y", "d"."m_5_x"
+  FROM "exptrack_delta" AS d),
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since
+  -- (a unit can match on both sides of the cut: DISTINCT keeps it once, as the full refresh's DISTINCT does)
+  SELECT DISTINCT m.unit_id
+  FROM (
+    SELECT unit_id FROM "exptrack_excluded_new" WHERE filter_no = 1
+  ) AS m
+),
+all_units AS (
+  SELECT
+    u.unit_id,
+    u.first_exposed_at,
+    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
+    u.variant_min AS variant,
+    "u"."dim_1",
+    "u"."dim_2"
+  FROM current_units AS u
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('control', 'one_page')
+),
+"source_1_units" AS (
+  SELECT unit_id, "m_1_y", "m_1_x", "m_2_y", "m_2_x", "m_3_y", "m_3_d", "m_3_x", "m_3_e", "m_4_y", "m_4_x", "m_5_y", "m_5_x"
+  FROM current_units
+),
+"dim_1_top" AS (
+  -- The 10 values of this dimension with most units; the rest become one group.
+  SELECT "dim_1" AS dimension_value
+  FROM exposures
+  WHERE "dim_1" IS NOT NULL
+  GROUP BY "dim_1"
+  ORDER BY COUNT(*) DESC, "dim_1"
+  LIMIT 10
+),
+"dim_2_top" AS (
+  -- The 10 values of this dimension with most units; the rest become one group.
+  SELECT "dim_2" AS dimension_value
+  FROM exposures
+  WHERE "dim_2" IS NOT NULL
+  GROUP BY "dim_2"
+  ORDER BY COUNT(*) DESC, "dim_2"
+  LIMIT 10
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    e.first_exposed_at,
+    CASE WHEN "e"."dim_1" IS NULL OR "t1"."dimension_value" IS NOT NULL
+      THEN "e"."dim_1" ELSE '(other)' END AS "dim_1",
+    CASE WHEN "e"."dim_2" IS NULL OR "t2"."dimension_value" IS NOT NULL
+      THEN "e"."dim_2" ELSE '(other)' END AS "dim_2",
+    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
+    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x",
+    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
+    COALESCE("source_1_units"."m_2_x", 0) AS "m_2_x",
+    COALESCE("source_1_units"."m_3_y", 0) AS "m_3_y",
+    COALESCE("source_1_units"."m_3_d", 0) AS "m_3_d",
+    COALESCE("source_1_units"."m_3_x", 0) AS "m_3_x",
+    COALESCE("source_1_units"."m_3_e", 0) AS "m_3_e",
+    COALESCE("source_1_units"."m_4_y", 0) AS "m_4_y",
+    COALESCE("source_1_units"."m_4_x", 0) AS "m_4_x",
+    COALESCE("source_1_units"."m_5_y", 0) AS "m_5_y",
+    COALESCE("source_1_units"."m_5_x", 0) AS "m_5_x"
+  FROM exposures AS e
+  LEFT JOIN "dim_1_top" AS "t1" ON "t1"."dimension_value" = "e"."dim_1"
+  LEFT JOIN "dim_2_top" AS "t2" ON "t2"."dimension_value" = "e"."dim_2"
+  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
+),
+caps_raw AS (
+  -- Winsorization: each capped column's cap, pooled over all arms.
+  SELECT
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_y" AS DOUBLE))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_2_y_cap",
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_2_x" AS DOUBLE))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_2_x_cap",
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_y" AS DOUBLE))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_3_y_cap",
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_3_x" AS DOUBLE))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_3_x_cap"
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST("r"."m_2_y_cap" AS NUMBER(38, 6)) AS "m_2_y_cap",
+    CAST("r"."m_2_x_cap" AS NUMBER(38, 6)) AS "m_2_x_cap",
+    CAST("r"."m_3_y_cap" AS NUMBER(38, 6)) AS "m_3_y_cap",
+    CAST("r"."m_3_x_cap" AS NUMBER(38, 6)) AS "m_3_x_cap"
+  FROM caps_raw AS r
+),
+analysed_values AS (
+  SELECT
+    u.*,
+    CASE WHEN "c"."m_2_y_cap" IS NOT NULL AND "u"."m_2_y" > "c"."m_2_y_cap"
+      THEN "c"."m_2_y_cap" ELSE "u"."m_2_y" END AS "m_2_y_capped",
+    "c"."m_2_y_cap" AS "m_2_y_cap",
+    CASE WHEN "c"."m_2_x_cap" IS NOT NULL AND "u"."m_2_x" > "c"."m_2_x_cap"
+      THEN "c"."m_2_x_cap" ELSE "u"."m_2_x" END AS "m_2_x_capped",
+    "c"."m_2_x_cap" AS "m_2_x_cap",
+    CASE WHEN "c"."m_3_y_cap" IS NOT NULL AND "u"."m_3_y" > "c"."m_3_y_cap"
+      THEN "c"."m_3_y_cap" ELSE "u"."m_3_y" END AS "m_3_y_capped",
+    "c"."m_3_y_cap" AS "m_3_y_cap",
+    CASE WHEN "c"."m_3_x_cap" IS NOT NULL AND "u"."m_3_x" > "c"."m_3_x_cap"
+      THEN "c"."m_3_x_cap" ELSE "u"."m_3_x" END AS "m_3_x_capped",
+    "c"."m_3_x_cap" AS "m_3_x_cap"
+  FROM unit_values AS u
+  CROSS JOIN caps AS c
+)
+SELECT
+  variant,
+  CAST(CONVERT_TIMEZONE('UTC', "first_exposed_at") AS DATE) AS exposure_day,
+  "dim_1",
+  "dim_2",
+  COUNT(*) AS units,
+  MAX("m_2_y_cap") AS "m_2_y_cap",
+  MAX("m_2_x_cap") AS "m_2_x_cap",
+  MAX("m_3_y_cap") AS "m_3_y_cap",
+  MAX("m_3_x_cap") AS "m_3_x_cap",
+  SUM("m_1_y") AS "m_1_y_sum",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
+  SUM("m_1_x") AS "m_1_x_sum",
+  SUM("m_1_x" * "m_1_x") AS "m_1_x_sum_squares",
+  SUM("m_1_y" * "m_1_x") AS "m_1_yx_sum",
+  SUM("m_2_y_capped") AS "m_2_y_sum",
+  SUM("m_2_y_capped" * "m_2_y_capped") AS "m_2_y_sum_squares",
+  SUM("m_2_x_capped") AS "m_2_x_sum",
+  SUM("m_2_x_capped" * "m_2_x_capped") AS "m_2_x_sum_squares",
+  SUM("m_2_y_capped" * "m_2_x_capped") AS "m_2_yx_sum",
+  SUM("m_3_y_capped") AS "m_3_y_sum",
+  SUM("m_3_y_capped" * "m_3_y_capped") AS "m_3_y_sum_squares",
+  SUM("m_3_d") AS "m_3_d_sum",
+  SUM("m_3_d" * "m_3_d") AS "m_3_d_sum_squares",
+  SUM("m_3_x_capped") AS "m_3_x_sum",
+  SUM("m_3_x_capped" * "m_3_x_capped") AS "m_3_x_sum_squares",
+  SUM("m_3_e") AS "m_3_e_sum",
+  SUM("m_3_e" * "m_3_e") AS "m_3_e_sum_squares",
+  SUM("m_3_y_capped" * "m_3_d") AS "m_3_yd_sum",
+  SUM("m_3_y_capped" * "m_3_x_capped") AS "m_3_yx_sum",
+  SUM("m_3_y_capped" * "m_3_e") AS "m_3_ye_sum",
+  SUM("m_3_d" * "m_3_x_capped") AS "m_3_dx_sum",
+  SUM("m_3_d" * "m_3_e") AS "m_3_de_sum",
+  SUM("m_3_x_capped" * "m_3_e") AS "m_3_xe_sum",
+  SUM("m_4_y") AS "m_4_y_sum",
+  SUM("m_4_y" * "m_4_y") AS "m_4_y_sum_squares",
+  SUM("m_4_x") AS "m_4_x_sum",
+  SUM("m_4_x" * "m_4_x") AS "m_4_x_sum_squares",
+  SUM("m_4_y" * "m_4_x") AS "m_4_yx_sum",
+  SUM("m_5_y") AS "m_5_y_sum",
+  SUM("m_5_y" * "m_5_y") AS "m_5_y_sum_squares",
+  SUM("m_5_x") AS "m_5_x_sum",
+  SUM("m_5_x" * "m_5_x") AS "m_5_x_sum_squares",
+  SUM("m_5_y" * "m_5_x") AS "m_5_yx_sum"
+FROM analysed_values
+GROUP BY variant, CAST(CONVERT_TIMEZONE('UTC', "first_exposed_at") AS DATE), "dim_1", "dim_2"

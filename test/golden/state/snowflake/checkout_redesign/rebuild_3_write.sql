@@ -75,6 +75,15 @@ CREATE TABLE "analytics_state"."exptrack_checkout_redesign_sources" AS SELECT * 
 ;
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_checkout_redesign_quality"
+;
+-- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_checkout_redesign_quality" AS
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'checkout_redesign'
 ;
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -97,3 +106,11 @@ DROP TABLE IF EXISTS "exptrack_sources_new"
 -- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_sealed"
+;
+-- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment checkout_redesign, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_groups"

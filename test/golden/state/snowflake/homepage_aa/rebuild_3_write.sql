@@ -23,6 +23,15 @@ WHERE d.s_first_exposed_at IS NOT NULL
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_homepage_aa_excluded"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_homepage_aa_excluded" AS
+SELECT DISTINCT n.filter_no, n.unit_id FROM "exptrack_excluded_new" AS n WHERE n.seg = 1
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_sealed"
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -58,6 +67,15 @@ CREATE TABLE "analytics_state"."exptrack_homepage_aa_sources" AS SELECT * FROM "
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "analytics_state"."exptrack_homepage_aa_quality"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE "analytics_state"."exptrack_homepage_aa_quality" AS
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'homepage_aa'
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -71,8 +89,20 @@ DROP TABLE IF EXISTS "exptrack_delta"
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_excluded_new"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_new"
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_sealed"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_groups"

@@ -17,6 +17,12 @@ WHERE d.s_first_exposed_at IS NOT NULL
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_mobile_onboarding_excluded" (filter_no, unit_id)
+SELECT DISTINCT n.filter_no, n.unit_id FROM "exptrack_excluded_new" AS n
+WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM "analytics_state"."exptrack_mobile_onboarding_excluded" AS x WHERE x.filter_no = n.filter_no AND x.unit_id = n.unit_id)
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_sealed"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -56,6 +62,11 @@ CREATE TABLE "analytics_state"."exptrack_mobile_onboarding_sources" AS SELECT * 
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_mobile_onboarding_quality" (exposure_rows, missing_key_rows)
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'mobile_onboarding'
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
@@ -69,8 +80,20 @@ DROP TABLE IF EXISTS "exptrack_delta"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_excluded_new"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_new"
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 DROP TABLE IF EXISTS "exptrack_sources_sealed"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_groups"

@@ -20,6 +20,12 @@ DROP TABLE IF EXISTS "exptrack_sources_new"
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment mobile_onboarding, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
 CREATE TEMPORARY TABLE "exptrack_delta" AS
 WITH
 exp_rows AS (
@@ -128,6 +134,18 @@ LEFT JOIN "source_1_parts" ON "source_1_parts"."unit_id" = v.unit_id
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_excluded_new" AS
+-- filter internal_traffic: units it matches in rows since the watermark
+SELECT DISTINCT 1 AS filter_no, "f"."user_id" AS unit_id, CASE WHEN "f"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END AS seg
+FROM "main"."exposures" AS f
+WHERE ("f"."is_employee" = TRUE)
+  AND "f"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
+  AND "f"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
+;
+-- exptrack experiment mobile_onboarding, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
 CREATE TEMPORARY TABLE "exptrack_sources_new" AS
 SELECT
   'app_events' AS source_name,
@@ -150,3 +168,81 @@ FROM "main"."exposures" AS s
 WHERE "s"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
   AND "s"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
 GROUP BY CASE WHEN "s"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END
+;
+-- exptrack experiment mobile_onboarding, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_quality_new" AS
+-- The exposure_quality step's exposure-row counts (every experiment's rows in the window), per side of the cut.
+SELECT
+  CASE WHEN "k"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END AS seg,
+  COUNT(*) AS exposure_rows,
+  SUM(CASE WHEN "k"."experiment_key" IS NULL OR "k"."experiment_key" = '' THEN 1 ELSE 0 END) AS missing_key_rows
+FROM "main"."exposures" AS k
+WHERE "k"."exposed_at" >= '2026-10-04 00:00:00.000'::TIMESTAMP_NTZ
+  AND "k"."exposed_at" < '2026-11-01 00:00:00.000'::TIMESTAMP_NTZ
+GROUP BY CASE WHEN "k"."exposed_at" < '2026-10-31 00:00:00.000'::TIMESTAMP_NTZ THEN 1 ELSE 2 END
+;
+-- exptrack experiment mobile_onboarding, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+DROP TABLE IF EXISTS "exptrack_groups"
+;
+-- exptrack experiment mobile_onboarding, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+CREATE TEMPORARY TABLE "exptrack_groups" AS
+WITH
+current_units AS (
+  SELECT
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."m_1_y", "d"."m_1_x"
+  FROM "exptrack_delta" AS d),
+all_units AS (
+  SELECT
+    u.unit_id,
+    u.first_exposed_at,
+    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
+    u.variant_min AS variant
+  FROM current_units AS u
+),
+unit_exposures AS (
+  SELECT * FROM all_units
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('five_screens', 'three_screens')
+),
+"source_1_units" AS (
+  SELECT unit_id, "m_1_y", "m_1_x"
+  FROM current_units
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    e.first_exposed_at,
+    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
+    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x"
+  FROM exposures AS e
+  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
+),
+analysed_values AS (
+  SELECT * FROM unit_values
+)
+SELECT
+  variant,
+  CAST(CONVERT_TIMEZONE('UTC', "first_exposed_at") AS DATE) AS exposure_day,
+  COUNT(*) AS units,
+  SUM("m_1_y") AS "m_1_y_sum",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
+  SUM("m_1_x") AS "m_1_x_sum",
+  SUM("m_1_x" * "m_1_x") AS "m_1_x_sum_squares",
+  SUM("m_1_y" * "m_1_x") AS "m_1_yx_sum"
+FROM analysed_values
+GROUP BY variant, CAST(CONVERT_TIMEZONE('UTC', "first_exposed_at") AS DATE)
