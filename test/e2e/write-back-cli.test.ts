@@ -68,7 +68,7 @@ describe('write-back and --concurrency through the CLI', () => {
     expect(ids(concurrent.stdout)).toEqual(ids(ordered.stdout));
     expect(ids(ordered.stdout).length).toBeGreaterThan(3);
     // Progress comes in whole lines when experiments overlap.
-    for (const line of concurrent.stderr.trim().split('\n').filter((l) => / rows, /.test(l))) expect(line).toMatch(/^[a-z_]+: [a-z_]+: \d+ rows, \d+ ms/);
+    for (const line of concurrent.stderr.trim().split('\n').filter((l) => / rows, /.test(l))) expect(line).toMatch(/^[a-z_]+: \[\d+\/\d+\] [a-z_]+ \.\.\. \d+ rows, \d+ ms/);
     const bad = await cli(['run', '--concurrency', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/at least 1/);

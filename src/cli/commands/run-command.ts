@@ -10,13 +10,14 @@ export async function runCommand(selectors: string[], opts: CommonOptions & { re
     const { config, target, asOf, asOfFromClock } = loadContext(opts);
     // Several experiments at once: whole lines only, so one experiment's line never splits another's.
     const concurrent = resolveConcurrency(target, opts.concurrency) > 1;
+    const started = new Map<string, string>();
     const show = (e: ProgressEvent) => {
       if (opts.quiet) return;
-      if (concurrent && e.kind === 'step') return;
-      if (concurrent && e.kind === 'step-done') {
-        process.stderr.write(`${e.experiment}: ${e.step}: ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
+      if (concurrent && e.kind === 'step') {
+        started.set(e.experiment, `${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
         return;
       }
+      if (concurrent && e.kind === 'step-done') process.stderr.write(started.get(e.experiment) ?? `${e.experiment}: ${e.step} ...`);
       if (e.kind === 'step') process.stderr.write(`${e.experiment}: [${e.index}/${e.total}] ${e.step} ...`);
       if (e.kind === 'step-done') process.stderr.write(` ${e.rows} rows, ${Math.round(e.ms)} ms${e.bytesEstimated !== undefined ? `, ${formatBytes(e.bytesEstimated)} scanned (dry-run estimate)` : ''}\n`);
       if (e.kind === 'refresh') process.stderr.write(`${e.experiment}: ${e.refresh.mode} refresh${e.refresh.watermark ? ` from ${e.refresh.watermark}` : ''}${e.refresh.reason ? ` (${e.refresh.reason})` : ''}${e.refresh.fullSteps ? `; steps without state, scanned whole: ${e.refresh.fullSteps.join(', ')}` : ''}\n`);
