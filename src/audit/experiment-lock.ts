@@ -4,21 +4,13 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { EXPERIMENT_FILES } from '../compile/artifacts.js';
+import { processAlive } from '../util/process-alive.js';
 
 export const LOCK_FILE = EXPERIMENT_FILES.lock;
 /** A lock older than this is stale whatever its owner: chaining a package takes well under a second. */
 const STALE_MS = 10 * 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function isStale(path: string): string | null {
   let text: string;
@@ -35,7 +27,7 @@ function isStale(path: string): string | null {
   } catch {
     /* a half-written lock: judged by age alone */
   }
-  const deadHere = owner.host === hostname() && typeof owner.pid === 'number' && !alive(owner.pid);
+  const deadHere = owner.host === hostname() && typeof owner.pid === 'number' && !processAlive(owner.pid);
   return deadHere || age > STALE_MS ? text : null;
 }
 

@@ -1,17 +1,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.js';
 
 /** Staging folders carry their writer's pid: `.tmp-<pid>-XXXXXX` (writeDirectoryAtomically). */
 export const stagingPrefix = () => `.tmp-${process.pid}-`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the hidden staging folders a killed run left in `dir`. Called under the experiment lock,
@@ -30,7 +22,7 @@ export function removeStaleStaging(dir: string): string[] {
     const m = /^\.tmp-(?:(\d+)-)?/.exec(name);
     if (!m) continue;
     const pid = m[1] === undefined ? null : Number(m[1]);
-    if (pid !== null && pid !== process.pid && alive(pid)) continue;
+    if (pid !== null && pid !== process.pid && processAlive(pid)) continue;
     if (pid === process.pid) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);

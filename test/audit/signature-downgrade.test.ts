@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDecision } from '../../src/audit/decisions.js';
 import { verifyExperiment, type VerifyOptions } from '../../src/audit/verify-experiment.js';
 import { verifyPackage } from '../../src/report/verify-package.js';
+import { canonicalJson, sha256 } from '../../src/util/digest.js';
 import { CLI } from '../helpers/demo-project.js';
 import { auditProject, KEY_ENV, newSigningKey, runExperiment } from './audit-project.js';
 import { copyExperiment, fingerprintOf, forgeChain, resealPackage, rewriteChainLog } from './forge-chain.js';
@@ -155,6 +157,37 @@ describe('the tamper matrix', () => {
   });
 });
 
+describe('without signing, a decision pins the digest', () => {
+  // chain.log's package lines rewritten to the forged digests; its decision lines and decisions.jsonl kept,
+  // as a forger who knows the format would do.
+  const rewritePackageLines = (dir: string) => {
+    const log = readFileSync(join(dir, 'chain.log'), 'utf8').split('\n');
+    const digestOf = (runId: string) => sha256(readFileSync(join(dir, runId, 'SHA256SUMS')));
+    writeFileSync(join(dir, 'chain.log'), log.map((l) => (l.startsWith('package ') ? l.split(' ').slice(0, 3).concat(digestOf(l.split(' ')[2])).join(' ') : l)).join('\n'));
+  };
+
+  it('the newest package forged and chain.log rewritten passes plain verify, but not once a decision recorded its digest', async () => {
+    const { dir: original, runs } = experiments.unsigned;
+    const bare = copyExperiment(original);
+    forgeChain(bare, runs, 2, null);
+    // The control: with nothing outside the package pinning it, an unsigned forgery is consistent.
+    expect(verifyExperiment(bare).ok).toBe(true);
+
+    const decided = copyExperiment(original);
+    await recordDecision({ reportsDir: dirname(decided), experiment: basename(decided), decision: 'ship', variant: 'one_page', by: 'ana', note: 'shipped on this package', signer: null });
+    expect(verifyExperiment(decided).ok).toBe(true);
+    writeFileSync(join(decided, runs[2], 'report.md'), '# Ship it\n\nForged.\n');
+    resealPackage(join(decided, runs[2]), null, (m) => void (m.chain = JSON.parse(readFileSync(join(original, runs[2], 'manifest.json'), 'utf8')).chain));
+    rewritePackageLines(decided);
+    const v = verifyExperiment(decided);
+    expect(v.ok).toBe(false);
+    // Only the decision catches it: every package verifies and every other link holds.
+    expect(v.packages.every((p) => p.ok)).toBe(true);
+    expect(v.chain.length).toBeGreaterThan(0);
+    for (const c of v.chain) expect(c.message).toContain('whose digest is not that of any package here');
+  });
+});
+
 describe('verify data digest', () => {
   it("edited data with every file digest recomputed is caught only by the data-digest check", () => {
     const dir = copyExperiment(experiments.unsigned.dir);
@@ -167,6 +200,43 @@ describe('verify data digest', () => {
     writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     resealPackage(pkg, null);
     expect(verifyPackage(pkg).problems).toEqual([{ file: 'results.json', kind: 'changed', message: 'the data digest does not match the data in results.json' }]);
+  });
+
+  // The digest is kept twice (results.json and manifest.json): a forger who rewrites one copy to match
+  // edited data is caught by the other. Each case fails if its half of verify's comparison is deleted.
+  const editedPackage = () => {
+    const dir = copyExperiment(experiments.unsigned.dir);
+    const pkg = join(dir, experiments.unsigned.runs[0]);
+    const results = JSON.parse(readFileSync(join(pkg, 'results.json'), 'utf8'));
+    results.data = JSON.parse(JSON.stringify(results.data).replace(/"units":(\d+)/, (_m, n: string) => `"units":${Number(n) + 1}`));
+    return { pkg, results, forged: sha256(canonicalJson(results.data)) };
+  };
+  const DATA_PROBLEM = [{ file: 'results.json', kind: 'changed', message: 'the data digest does not match the data in results.json' }];
+
+  it("results.json's digest rewritten to match the edited data, the manifest's kept: caught", () => {
+    const { pkg, results, forged } = editedPackage();
+    expect(forged).not.toBe(results.dataDigest);
+    results.dataDigest = forged;
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null);
+    expect(verifyPackage(pkg).problems).toEqual(DATA_PROBLEM);
+  });
+
+  it("the manifest's digest rewritten to match the edited data, results.json's kept: caught", () => {
+    const { pkg, results, forged } = editedPackage();
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null, (m) => void (m.dataDigest = forged));
+    expect(verifyPackage(pkg).problems).toEqual(DATA_PROBLEM);
+  });
+
+  it('both copies rewritten to match the edited data: the package is consistent on its own, so only the chain catches it', () => {
+    const { pkg, results, forged } = editedPackage();
+    results.dataDigest = forged;
+    writeFileSync(join(pkg, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    resealPackage(pkg, null, (m) => void (m.dataDigest = forged));
+    expect(verifyPackage(pkg).problems).toEqual([]);
+    const v = verifyExperiment(join(pkg, '..'));
+    expect(v.ok).toBe(false);
   });
 });
 

@@ -10,6 +10,11 @@ import { verifyPackage } from '../../src/report/verify-package.js';
 import { auditProject, KEY_ENV, newSigningKey, runExperiment } from './audit-project.js';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+// The same forgeries against a signed and an unsigned experiment: without signing they must be caught
+// by the checksums, the data digest and the chain alone.
+const MODES = ['signed', 'unsigned'] as const;
+type Mode = (typeof MODES)[number];
+const experiments = {} as Record<Mode, { dir: string; runs: string[] }>;
 let experimentDir: string;
 let runs: string[];
 let keyFingerprint: string;
@@ -28,11 +33,12 @@ function files(dir: string): string[] {
 }
 
 /** A copy of the whole experiment folder to tamper with. */
-function copy(): string {
+function copyOf(source: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'exptrack-chain-')), 'checkout_redesign');
-  cpSync(experimentDir, dir, { recursive: true });
+  cpSync(source, dir, { recursive: true });
   return dir;
 }
+const copy = () => copyOf(experimentDir);
 
 /** Rewrites a package so it is consistent on its own: manifest file list, SHA256SUMS, and no signature. */
 function reseal(pkg: string, edit: (manifest: Record<string, unknown>) => void): void {
@@ -48,16 +54,22 @@ function reseal(pkg: string, edit: (manifest: Record<string, unknown>) => void):
 }
 
 const saved = process.env[KEY_ENV];
+async function threeRuns(signing: boolean): Promise<{ dir: string; runs: string[] }> {
+  const project = await auditProject({ signing });
+  for (let i = 0; i < 3; i++) await runExperiment(project);
+  const dir = join(project, 'reports', 'checkout_redesign');
+  // In chain order: run ids of runs started in the same second do not sort by time.
+  const sequence = (n: string) => JSON.parse(readFileSync(join(dir, n, 'manifest.json'), 'utf8')).chain.sequence as number;
+  return { dir, runs: readdirSync(dir).filter((n) => /^\d{8}T/.test(n)).sort((a, b) => sequence(a) - sequence(b)) };
+}
+
 beforeAll(async () => {
   process.env[KEY_ENV] = newSigningKey();
-  const project = await auditProject({ signing: true });
-  for (let i = 0; i < 3; i++) await runExperiment(project);
-  experimentDir = join(project, 'reports', 'checkout_redesign');
-  // In chain order: run ids of runs started in the same second do not sort by time.
-  const sequence = (n: string) => JSON.parse(readFileSync(join(experimentDir, n, 'manifest.json'), 'utf8')).chain.sequence as number;
-  runs = readdirSync(experimentDir).filter((n) => /^\d{8}T/.test(n)).sort((a, b) => sequence(a) - sequence(b));
+  experiments.signed = await threeRuns(true);
+  experiments.unsigned = await threeRuns(false);
+  ({ dir: experimentDir, runs } = experiments.signed);
   keyFingerprint = JSON.parse(readFileSync(join(experimentDir, runs[0], 'signature.json'), 'utf8')).keyFingerprint;
-});
+}, 120_000);
 afterAll(() => {
   if (saved === undefined) delete process.env[KEY_ENV];
   else process.env[KEY_ENV] = saved;
@@ -79,11 +91,12 @@ describe('a signed, chained experiment', () => {
   });
 });
 
-describe('tampering with one file of a package', () => {
-  const kinds = ['report.md', 'results.json', 'manifest.json', 'SHA256SUMS', 'sql/04_fingerprints.sql', 'sql/02_metrics.sql', 'spec/checkout_redesign.yaml', 'models/metrics.yaml', 'CHANGELOG.md', 'signature.json'];
+describe.each(MODES)('tampering with one file of a package (%s)', (mode) => {
+  const kinds = ['report.md', 'results.json', 'manifest.json', 'SHA256SUMS', 'sql/04_fingerprints.sql', 'sql/02_metrics.sql', 'spec/checkout_redesign.yaml', 'models/metrics.yaml', 'CHANGELOG.md', ...(mode === 'signed' ? ['signature.json'] : [])];
   for (const file of kinds) {
     it(`is detected and named: ${file}`, () => {
-      const dir = copy();
+      const runs = experiments[mode].runs;
+      const dir = copyOf(experiments[mode].dir);
       const pkg = join(dir, runs[1]);
       const text = readFileSync(join(pkg, file), 'utf8');
       // A plausible edit, not noise: change a character in the middle of the content.
@@ -101,13 +114,17 @@ describe('tampering with one file of a package', () => {
     });
   }
 
-  it('a removed signature is named, since the manifest says the package is signed', () => {
+  it.runIf(mode === 'unsigned')('an unsigned package carries no signature to tamper with', () => {
+    expect(files(join(experiments.unsigned.dir, experiments.unsigned.runs[0]))).not.toContain('signature.json');
+  });
+
+  it.runIf(mode === 'signed')('a removed signature is named, since the manifest says the package is signed', () => {
     const dir = copy();
     rmSync(join(dir, runs[0], 'signature.json'));
     expect(verifyPackage(join(dir, runs[0])).problems).toContainEqual(expect.objectContaining({ file: 'signature.json', kind: 'missing' }));
   });
 
-  it('a valid signature by another key is named', () => {
+  it.runIf(mode === 'signed')('a valid signature by another key is named', () => {
     const dir = copy();
     const pkg = join(dir, runs[0]);
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -123,7 +140,14 @@ describe('tampering with one file of a package', () => {
   });
 });
 
-describe('tampering with the chain', () => {
+describe.each(MODES)('tampering with the chain (%s)', (mode) => {
+  let runs: string[];
+  let copy: () => string;
+  beforeAll(() => {
+    runs = experiments[mode].runs;
+    copy = () => copyOf(experiments[mode].dir);
+  });
+
   it('an edited package whose checksum list is edited to match breaks the link from the next one, named', () => {
     const dir = copy();
     const pkg = join(dir, runs[0]);

@@ -92,15 +92,20 @@ describe('cells', () => {
 describe('errors', () => {
   it('wrong password: authentication, naming target, step and the variable, never the password', async () => {
     process.env.EXPTRACK_TEST_WRONG_PW = 'definitely-wrong-pw-123';
-    const a = await adapter({ user: 'reader', password_env: 'EXPTRACK_TEST_WRONG_PW', max_retries: 3 });
-    const t0 = performance.now();
-    const e = await failure(a.query('SELECT 1', ctx));
-    expect(e.kind).toBe('authentication');
-    expect(e.message).toContain('pg_test: adapter_test metrics:');
-    expect(e.message).toContain('$EXPTRACK_TEST_WRONG_PW');
-    expect(e.message).not.toContain('definitely-wrong-pw-123');
-    expect(e.message).not.toContain(process.env[TEST_PASSWORD_ENV]!);
-    expect(performance.now() - t0, 'not retried').toBeLessThan(2000);
+    // Through a relay that counts connections: "not retried" is one connection, whatever the machine's load.
+    const relay = await countingRelay();
+    try {
+      const a = await adapter({ port: relay.port, user: 'reader', password_env: 'EXPTRACK_TEST_WRONG_PW', max_retries: 3 });
+      const e = await failure(a.query('SELECT 1', ctx));
+      expect(e.kind).toBe('authentication');
+      expect(e.message).toContain('pg_test: adapter_test metrics:');
+      expect(e.message).toContain('$EXPTRACK_TEST_WRONG_PW');
+      expect(e.message).not.toContain('definitely-wrong-pw-123');
+      expect(e.message).not.toContain(process.env[TEST_PASSWORD_ENV]!);
+      expect(relay.accepted(), 'not retried').toBe(1);
+    } finally {
+      relay.close();
+    }
   });
 
   it('password variable unset: authentication, naming the variable', async () => {
@@ -154,11 +159,11 @@ describe('expression differences the README warns about', () => {
 describe('timeout and cancel', () => {
   it('a query past query_timeout_seconds fails as timeout and stops on the server', async () => {
     const a = await adapter({ query_timeout_seconds: 0.5 });
-    const t0 = performance.now();
+    // No bound on elapsed time (it flakes on a loaded machine): the kind proves the timer fired, since
+    // pg_sleep(20) would otherwise have succeeded.
     const e = await failure(a.query('SELECT pg_sleep(20) AS timeout_probe', ctx));
     expect(e.kind).toBe('timeout');
     expect(e.message).toContain('query_timeout_seconds (0.5 s)');
-    expect(performance.now() - t0).toBeLessThan(5000);
     // The server ends the statement itself; its backend may take a moment to show it.
     await waitFor(async () => (await running('timeout_probe')) === 0);
   });
@@ -169,7 +174,6 @@ describe('timeout and cancel', () => {
     const e = await failure(a.query('SET statement_timeout TO 0; SELECT pg_sleep(20) AS client_timer_probe', ctx));
     expect(e.kind).toBe('timeout');
     expect(performance.now() - t0).toBeGreaterThanOrEqual(1400); // 0.5 s + the 1 s grace
-    expect(performance.now() - t0).toBeLessThan(5000);
     await waitFor(async () => (await running('client_timer_probe')) === 0);
   });
 
@@ -178,11 +182,10 @@ describe('timeout and cancel', () => {
     const abort = new AbortController();
     const q = a.query('SELECT pg_sleep(20) AS cancel_probe', { ...ctx, signal: abort.signal });
     await waitFor(async () => (await running('cancel_probe')) === 1);
-    const t0 = performance.now();
     abort.abort();
+    // 'cancelled' (not a result after 20 s) and the backend gone prove the cancel; no clock bound.
     const e = await failure(q);
     expect(e.kind).toBe('cancelled');
-    expect(performance.now() - t0).toBeLessThan(3000);
     await waitFor(async () => (await running('cancel_probe')) === 0);
     // The adapter is still usable afterwards.
     expect(await a.query('SELECT 1 AS one', ctx)).toEqual([{ one: 1 }]);
@@ -196,10 +199,10 @@ describe('timeout and cancel', () => {
       const a = await adapter({ port: (silent.address() as { port: number }).port, connect_timeout_seconds: 30 });
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 200);
-      const t0 = performance.now();
+      // 'cancelled' rather than the 30 s connect timeout's 'connection' is what proves it stopped on the abort.
       const e = await failure(a.query('SELECT 1', { ...ctx, signal: abort.signal }));
       expect(e.kind).toBe('cancelled');
-      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(e.message).not.toContain('connect_timeout_seconds');
     } finally {
       silent.close();
     }
@@ -218,21 +221,12 @@ describe('retries', () => {
   });
 
   it('a connection dropped before the query ran is retried', async () => {
-    const server = postgresServer();
     // A TCP relay to the real server that drops its first connection at once.
-    let accepted = 0;
-    const relay: Server = createServer((client: Socket) => {
-      if (accepted++ === 0) return void client.destroy();
-      const upstream = connect(server.port, server.host);
-      client.pipe(upstream).pipe(client);
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const relay = await countingRelay({ dropFirst: true });
     try {
-      const a = await adapter({ port: (relay.address() as { port: number }).port });
+      const a = await adapter({ port: relay.port });
       expect(await a.query('SELECT 42 AS answer', ctx)).toEqual([{ answer: 42 }]);
-      expect(accepted).toBe(2);
+      expect(relay.accepted()).toBe(2);
     } finally {
       relay.close();
     }
@@ -247,7 +241,33 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function waitFor(cond: () => Promise<boolean>, ms = 5000): Promise<void> {
+/** A TCP relay to the real server that counts the connections it accepts (and can drop the first). */
+async function countingRelay(opts: { dropFirst?: boolean } = {}): Promise<{ port: number; accepted: () => number; close: () => void }> {
+  const server = postgresServer();
+  let accepted = 0;
+  const sockets = new Set<Socket>();
+  const relay: Server = createServer((client: Socket) => {
+    sockets.add(client);
+    if (accepted++ === 0 && opts.dropFirst) return void client.destroy();
+    const upstream = connect(server.port, server.host);
+    sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  return {
+    port: (relay.address() as { port: number }).port,
+    accepted: () => accepted,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      relay.close();
+    },
+  };
+}
+
+// A deadline for polling the server's view, not a speed assertion: generous, so a loaded machine only waits longer.
+async function waitFor(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = performance.now() + ms;
   while (!(await cond())) {
     if (performance.now() > end) throw new Error('condition not reached');

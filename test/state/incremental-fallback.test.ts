@@ -2,7 +2,7 @@
 // back to a full refresh with a reason; known kinds do not.
 import { describe, expect, it } from 'vitest';
 import { INCREMENTAL_METRIC_KINDS, incrementalBlocker } from '../../src/state/incremental-support.js';
-import { createStateRunner } from '../../src/state/state-runner.js';
+import { createStateRunner, stepsOutsideState } from '../../src/state/state-runner.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import type { Adapter } from '../../src/warehouse/types.js';
 import { compileDemoFor } from '../golden/demo-compile.js';
@@ -40,5 +40,18 @@ describe('the incremental planner', () => {
     });
     const out = await runner.refresh(experiments[0], '2026-11-01T00:00:00Z', 'r', { experiment: experiments[0].id, step: 'state' });
     expect('fallback' in out && out.fallback.reason).toMatch(/bigquery adapter cannot run a multi-statement transaction/);
+  });
+
+  it('runs the steps the state did not answer whole, naming each with its reason, and skips fingerprints', () => {
+    const steps = ['exposures', 'metrics', 'sources', 'fingerprints', 'daily', 'exposure_quality', 'assignment', 'ranks', 'some_new_step'].map((name) => ({ name }));
+    const refresh = { mode: 'incremental' as const, reason: null };
+    const data = { exposures: [], metrics: [], sources: [], daily: [] };
+    const outside = stepsOutsideState(steps, data, refresh);
+    expect(outside.map((s) => s.name)).toEqual(['exposure_quality', 'assignment', 'ranks', 'some_new_step']);
+    expect(refresh).toMatchObject({ fullSteps: [expect.stringMatching(/^exposure_quality \(events tagged/), expect.stringMatching(/^assignment \(/), expect.stringMatching(/^ranks \(Mann-Whitney/), 'some_new_step (no state merge for this step)'] });
+    const all = { ...data, exposure_quality: [], assignment: [], ranks: [], some_new_step: [] };
+    const none = { mode: 'incremental' as const, reason: null };
+    expect(stepsOutsideState(steps, all, none)).toEqual([]);
+    expect(none).not.toHaveProperty('fullSteps');
   });
 });

@@ -149,7 +149,6 @@ describe('BigQuery adapter over the REST protocol', () => {
 
   it('cancels the job when the per-query timeout passes', async () => {
     const a = await open({ query_timeout_seconds: 0.3 });
-    const t0 = Date.now();
     const e = await failure(a.query('SELECT slow', CTX));
     expect(e.kind).toBe('timeout');
     expect(e.message).toMatch(/query_timeout_seconds/);
