@@ -109,6 +109,9 @@ export async function openDuckdb(config: DuckdbConfig, projectRoot: string, targ
       }
     },
     async close() {
+      // Closing the instance does not fold the state file's write-ahead log into it: checkpoint, so the
+      // state file alone holds the committed state (a copy or backup of it is then whole).
+      if (writeSchema) await connection.run(`CHECKPOINT ${duckdbDialect.quoteIdentifier(DUCKDB_STATE_CATALOG)}`).catch(() => undefined);
       connection.closeSync();
       instance.closeSync();
     },
