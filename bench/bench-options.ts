@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckdbSettings } from './bench-data.js';
 
-export const SECTIONS = ['pipeline', 'compile', 'cli', 'explain'] as const;
+export const SECTIONS = ['pipeline', 'compile', 'cli', 'explain', 'incremental'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -12,6 +12,7 @@ export interface BenchOptions {
   seed: number;
   specs: number;
   cliReps: number;
+  days: number;
   settings: DuckdbSettings;
   repoRoot: string;
   workDir: string;
@@ -21,9 +22,11 @@ const USAGE = `usage: npm run bench -- [--scale N] [--reps N] [--only pipeline,c
                        [--threads N] [--memory-limit 8GB] [--temp-directory DIR] [--specs N] [--cli-reps N]
   --scale     1 = about 1M units and 10M events (default); 10 = 10M and 100M; fractions for quick runs
   --reps      a/b repetitions (default 5, 3 from scale 10 up)
-  --only      sections to run (default pipeline,compile,cli; explain writes EXPLAIN ANALYZE profiles)`;
+  --only      sections to run (default pipeline,compile,cli; explain writes EXPLAIN ANALYZE profiles;
+              incremental simulates 28 daily incremental refreshes against full ones)
+  --days      incremental: how many daily refreshes (default 28)`;
 
-const KNOWN = new Set(['scale', 'reps', 'only', 'seed', 'threads', 'memory-limit', 'temp-directory', 'specs', 'cli-reps']);
+const KNOWN = new Set(['scale', 'reps', 'only', 'seed', 'threads', 'memory-limit', 'temp-directory', 'specs', 'cli-reps', 'days']);
 
 /** dist/bench/bench-options.js -> the repository root. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -62,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     seed: num('seed', 20261029, Number.isSafeInteger),
     specs: num('specs', 1000, positiveInt),
     cliReps: num('cli-reps', 10, positiveInt),
+    days: num('days', 28, positiveInt),
     settings: {
       threads: num('threads', 2, positiveInt),
       memoryLimit: flags.get('memory-limit') ?? '8GB',

@@ -6,6 +6,7 @@ import type { CompileThroughput } from './compile-throughput.js';
 import type { BenchDataInfo } from './bench-data.js';
 import type { PipelineComparison } from './pipeline-vs-lower-bound.js';
 import { round } from './bench-stats.js';
+import type { IncrementalBench } from './incremental-refresh.js';
 
 export interface Machine {
   cores: number;
@@ -32,6 +33,8 @@ export interface BenchResults {
   compile?: CompileThroughput;
   cli?: CliStartResult;
   explain?: Record<string, QueryProfile>;
+  /** 28 daily incremental refreshes against full ones (bench/incremental-refresh.ts). */
+  incremental?: IncrementalBench;
   /** Peak heapUsed of the pipeline here minus that of the latest result at a smaller scale. */
   heapGrowth?: { fromScale: number; fromFile: string; mb: number };
 }
@@ -100,6 +103,14 @@ export function formatSummary(r: BenchResults): string {
       `| DuckDB memory peak, spilled (a) | ${mb(p.pipeline.memory.duckdbPeakMb)}, ${mb(p.pipeline.memory.duckdbTempPeakMb)} |`,
       `| process max RSS incl. DuckDB (a / b) | ${mb(p.pipeline.memory.maxRssMb)} / ${mb(p.lowerBound.memory.maxRssMb)} |`,
       `| result | ${p.recommendation}${p.failedChecks?.length ? `; failed checks: ${p.failedChecks.join(', ')}` : ''} |`,
+    );
+  }
+  if (r.incremental) {
+    const i = r.incremental;
+    lines.push(
+      `| incremental: ${i.days} daily refreshes vs full, identical | ${i.identical}${i.identical ? '' : ` (first difference: ${i.series.find((d) => !d.identical)?.difference})`} |`,
+      `| incremental: last day, source rows scanned ratio (EXPLAIN ANALYZE) | ${i.ratioRowsScanned} (${i.lastDay.rowsScanned.incremental} / ${i.lastDay.rowsScanned.full}) |`,
+      `| incremental: last day, wall ratio (median of ${i.lastDay.reps}) | ${i.ratioWall} |`,
     );
   }
   if (p && r.heapGrowth) lines.push(`| Node heap peak growth from scale ${r.heapGrowth.fromScale} (${r.heapGrowth.fromFile}) | ${mb(r.heapGrowth.mb)} |`);

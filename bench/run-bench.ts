@@ -14,6 +14,7 @@ import { formatSummary, heapGrowth, writeResults, type BenchResults, type Machin
 import { measureCliStart } from './cli-start.js';
 import { measureCompileThroughput } from './compile-throughput.js';
 import { explainQueries } from './explain-queries.js';
+import { benchIncremental } from './incremental-refresh.js';
 import { comparePipelineWithLowerBound } from './pipeline-vs-lower-bound.js';
 import { round } from './bench-stats.js';
 import type { DuckdbSessionSettings } from './memory-sampler.js';
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
   if (opts.only.includes('explain')) {
     log('EXPLAIN ANALYZE ...');
     results.explain = await explainQueries({ projectDir, dbPath, settings: opts.settings, metrics, cupedLookbackDays, workDir: opts.workDir });
+  }
+  if (opts.only.includes('incremental')) {
+    log(`incremental: ${opts.days} daily refreshes, each against a full refresh ...`);
+    results.incremental = await benchIncremental({ workDir: opts.workDir, benchDb: dbPath, settings: opts.settings, metrics, days: opts.days, reps: Math.min(opts.reps, 3), log });
   }
   if (opts.only.includes('compile')) {
     log(`compile throughput: ${opts.specs} specs ...`);

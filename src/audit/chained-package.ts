@@ -32,7 +32,8 @@ export async function writeChainedPackage(opts: {
   extraFiles?: Map<string, string>;
 }): Promise<{ dir: string; digest: string; sequence: number }> {
   const { experiment: exp, results } = opts;
-  const fingerprints = parseFingerprints(results.data.fingerprints ?? [], opts.compiled.fingerprints);
+  // An incremental refresh (src/state) takes no fingerprints: record none rather than empty reads.
+  const fingerprints = results.data.fingerprints ? parseFingerprints(results.data.fingerprints, opts.compiled.fingerprints) : [];
   const git = gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
   const experimentDir = join(opts.reportsDir, exp.id);
   return withExperimentLock(experimentDir, () => {

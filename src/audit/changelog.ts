@@ -107,6 +107,10 @@ export function buildChangelog(previous: { dir: string; runId: string; digest: s
 
   const data: ChangeEntry[] = [];
   if (manifest.asOf !== cur.results.run.asOf) data.push(e(`as-of ${manifest.asOf ?? 'unknown'} → ${cur.results.run.asOf}`));
+  const refresh = cur.results.refresh;
+  if (refresh) data.push(e(`refresh: ${refresh.mode}${refresh.reason ? ` (${refresh.reason})` : ''}`));
+  if (refresh && refresh.mode !== 'full') data.push(e('input fingerprints not taken: an incremental refresh reads only the rows since its watermark'));
+  if (refresh?.fullSteps) data.push(e(`steps without state, computed on a full scan: ${refresh.fullSteps.join(', ')}`));
   for (const f of cur.fingerprints) {
     const p = manifest.fingerprints?.find((x) => x.source === f.source);
     if (!p) {

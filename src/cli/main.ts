@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { TOOL_VERSION } from '../package-info.js';
 import { exitWith, EXIT } from './exit.js';
 
@@ -12,6 +12,11 @@ const program = new Command()
   // Exit 1 means "a check failed" here, so every usage error (unknown command or option, missing
   // argument) exits 2; help and version exit 0. Subcommands inherit this, so it is set before them.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun));
+
+function positiveInteger(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return Number(text);
+}
 
 const projectDir = new Option('--project-dir <dir>', 'project root holding exptrack.yaml').default('.');
 const target = new Option('-t, --target <name>', 'target in exptrack.yaml (default: its default_target)');
@@ -33,6 +38,9 @@ program
   .addOption(projectDir).addOption(target).addOption(asOf).addOption(json)
   .option('--reports-dir <dir>', 'where packages go (default: <project>/reports)')
   .option('-q, --quiet', 'no progress on stderr')
+  .option('--incremental', "refresh from the state in the target's write_schema, reading only rows since the last run (README, Scheduled runs)")
+  .option('--full-refresh', 'rebuild the state in write_schema from every row')
+  .option('--concurrency <n>', "experiments run at once (default: the target's concurrency, else 1 for DuckDB and Postgres, 4 for BigQuery and Snowflake)", positiveInteger)
   .action(async (selectors: string[], opts) => exitWith(await (await import('./commands/run-command.js')).runCommand(selectors, opts)));
 
 const init = program
@@ -49,6 +57,15 @@ for (const s of ['path', 'host', 'port', 'database', 'user', 'username', 'schema
   init.option(`--${s} <value>`, `target setting ${s.replaceAll('-', '_')}`);
 }
 init.action(async (dir: string, opts) => exitWith(await (await import('./commands/init-command.js')).initCommand(dir, opts)));
+
+program
+  .command('write-results')
+  .description("Write the newest package's results (or --package's) and every decision of each experiment to the target's results and decisions tables in write_schema; idempotent. Exit 0 written, 2 not.")
+  .argument('<experiments...>', 'experiment ids')
+  .option('--package <run-id>', 'this package instead of the newest (one experiment only)')
+  .addOption(projectDir).addOption(target).addOption(json)
+  .option('--reports-dir <dir>', 'reports folder (default: <project>/reports)')
+  .action(async (experiments: string[], opts) => exitWith(await (await import('./commands/write-results-command.js')).writeResultsCommand(experiments, opts)));
 
 program
   .command('check')
@@ -81,6 +98,7 @@ program
   .option('--acknowledge <reason>', 'required to override the recommendation or to ship a variant planned for more than half of traffic')
   .option('--package <run-id>', 'decide on this package instead of the newest')
   .addOption(projectDir).addOption(reportsDir).addOption(json)
+  .option('-t, --target <name>', "also write the decisions to this target's decisions table (default: the default target, when it has a write_schema)")
   .action(async (experiment: string, opts) => exitWith(await (await import('./commands/decide-command.js')).decideCommand(experiment, opts)));
 
 program

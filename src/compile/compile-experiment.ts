@@ -65,6 +65,39 @@ export const audienceFlag = (i: number) => `removed_by_${i + 1}`;
  * templates and dialect give the same bytes, and nothing here touches a warehouse.
  */
 export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect, renderer: SqlRenderer): CompiledExperiment {
+  const { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests, quantiles, pairMetrics } = experimentContext(exp, asOfInput, dialect);
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof QUANTILES_STEP | typeof PAIRS_STEP;
+  const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
+  const steps = [
+    ...STEPS,
+    ...(exp.assignment ? [ASSIGNMENT_STEP] : []),
+    ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []),
+    ...(quantiles.layout.length > 0 ? [QUANTILES_STEP] : []),
+    ...(pairMetrics.length > 0 ? [PAIRS_STEP] : []),
+  ].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
+  const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
+  for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
+  for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
+  const sourceAliases: Record<string, string> = { x: exp.exposure.source.name, exposure_rows: exp.exposure.source.name };
+  for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
+  exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
+  if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
+  for (const d of dimensions) if (d.attribute) Object.assign(sourceAliases, { [d.attribute.cte]: d.attribute.source, [d.attribute.alias]: d.attribute.source });
+  return {
+    experimentId: exp.id,
+    asOf,
+    bounds,
+    steps,
+    fingerprints,
+    dataNeededUntil,
+    sourceAliases,
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}), ...(quantiles.layout.length ? { quantileMetrics: quantiles.layout } : {}), ...(pairMetrics.length ? { pairMetrics: pairMetrics.map((p) => p.metric) } : {}) },
+  };
+}
+
+/** The template context every step renders from (the incremental plan in src/state adds to it). */
+export function experimentContext(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect) {
   const asOf = new Date(asOfInput).toISOString();
   if (asOf <= exp.start) {
     // Located at the spec's `start`, like every other input problem.
@@ -161,34 +194,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof QUANTILES_STEP | typeof PAIRS_STEP;
-  const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = [
-    ...STEPS,
-    ...(exp.assignment ? [ASSIGNMENT_STEP] : []),
-    ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []),
-    ...(quantiles.layout.length > 0 ? [QUANTILES_STEP] : []),
-    ...(pairMetrics.length > 0 ? [PAIRS_STEP] : []),
-  ].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
-  const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
-  const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
-  for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
-  for (const x of exp.exclusions) if (x.source.timestamp !== null) later(x.source.name, exposureEnd);
-  const sourceAliases: Record<string, string> = { x: exp.exposure.source.name, exposure_rows: exp.exposure.source.name };
-  for (const s of plan.metricSources) Object.assign(sourceAliases, { [s.alias]: s.sourceName, [s.cte]: s.sourceName });
-  exp.exclusions.forEach((x, i) => Object.assign(sourceAliases, { [`audience_${i + 1}`]: x.source.name, [`a${i + 1}`]: x.source.name }));
-  if (new Set(exp.exclusions.map((x) => x.source.name)).size === 1) sourceAliases.f = exp.exclusions[0].source.name;
-  for (const d of dimensions) if (d.attribute) Object.assign(sourceAliases, { [d.attribute.cte]: d.attribute.source, [d.attribute.alias]: d.attribute.source });
-  return {
-    experimentId: exp.id,
-    asOf,
-    bounds,
-    steps,
-    fingerprints,
-    dataNeededUntil,
-    sourceAliases,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}), ...(quantiles.layout.length ? { quantileMetrics: quantiles.layout } : {}), ...(pairMetrics.length ? { pairMetrics: pairMetrics.map((p) => p.metric) } : {}) },
-  };
+  return { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests, quantiles, pairMetrics };
 }
 
 /**

@@ -6,6 +6,7 @@ import { Timestamp } from '../spec/schemas.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import { zodDiagnostics } from '../spec/zod-diagnostics.js';
 import { getWarehouse, warehouseNames } from '../warehouse/registry.js';
+import { splitStateSettings, stateSettingsSchema, toStateSettings, type StateSettings } from '../state/state-config.js';
 
 export const CONFIG_FILE = 'exptrack.yaml';
 
@@ -36,6 +37,8 @@ export interface Target {
   settings: Record<string, unknown>;
   /** `${ENV_VAR}` references whose variable is unset: an error only when this target is used. */
   unsetVariables: Diagnostic[];
+  /** write_schema, incremental, late_lookback, concurrency (src/state); absent means nothing is written. */
+  state?: StateSettings;
 }
 
 /**
@@ -100,7 +103,13 @@ export function loadProjectConfig(root: string, env: NodeJS.ProcessEnv = process
       out.push(file.diagnostic(['targets', name, 'type'], unknownName('warehouse', type, warehouseNames())));
       continue;
     }
-    const checked = getWarehouse(type).configSchema.safeParse(settings);
+    const split = splitStateSettings(settings);
+    const stateChecked = stateSettingsSchema.safeParse(split.state);
+    if (!stateChecked.success) {
+      out.push(...zodDiagnostics(file, stateChecked.error.issues.map((i) => ({ ...i, path: ['targets', name, ...i.path] })), file.data));
+      continue;
+    }
+    const checked = getWarehouse(type).configSchema.safeParse(split.warehouse);
     if (!checked.success) {
       out.push(
         ...zodDiagnostics(file, checked.error.issues.map((i) => ({ ...i, path: ['targets', name, ...i.path] })), file.data),
@@ -111,6 +120,7 @@ export function loadProjectConfig(root: string, env: NodeJS.ProcessEnv = process
       name,
       type,
       settings: checked.data,
+      state: toStateSettings(stateChecked.data),
       unsetVariables: unset.map((u) =>
         file.diagnostic(['targets', name, ...u.path], `environment variable ${u.variable} is not set (target '${name}' reads it)`),
       ),

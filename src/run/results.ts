@@ -1,4 +1,5 @@
 import type { AuditInfo } from '../audit/audit-info.js';
+import type { RefreshRecord } from '../state/refresh-state.js';
 import type { ArmSufficientStats, BayesianEstimate, EffectEstimate, TreatmentComparison } from '../stats/index.js';
 import type { AnalysisSettings, Capping, MetricKind, MetricRole } from '../spec/types.js';
 import type { Row } from '../warehouse/types.js';
@@ -58,6 +59,8 @@ export interface Results {
   dataDigest: string;
   /** Fingerprints, chain link, provenance and change log (src/audit), added when the package is chained. */
   audit?: AuditInfo;
+  /** How the numbers were refreshed, when the run went through state (src/state): mode and why. */
+  refresh?: RefreshRecord;
 }
 
 export interface CheckResult {

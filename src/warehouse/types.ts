@@ -59,6 +59,12 @@ export interface Adapter {
   query(sql: string, ctx: QueryContext): Promise<Row[]>;
   /** Dry run: what the query would scan. Absent when the warehouse cannot tell. */
   estimate?(sql: string, ctx: QueryContext): Promise<Estimate>;
+  /**
+   * Runs `fn` on one connection inside one read-write transaction: committed when it resolves,
+   * rolled back when it throws (or the process dies). Only state writes (src/state) use it; absent
+   * where the adapter cannot hold a transaction across statements yet.
+   */
+  transaction?<T>(ctx: QueryContext, fn: (run: (sql: string, step: string) => Promise<Row[]>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -70,10 +76,17 @@ export interface Warehouse<C extends z.ZodObject = z.ZodObject> {
   configSchema: C;
   /** Whether its adapter can price a query before running it (a dry run): `compile --estimate` connects only then. */
   estimates: boolean;
+  /** Experiments `exptrack run` runs at once unless told (--concurrency, `concurrency:`): absent means 1. */
+  defaultConcurrency?: number;
+  /**
+   * The dotted prefix state tables get in SQL, from the target's write_schema. Absent: write_schema
+   * itself is the schema (or dataset). DuckDB attaches a separate file and names it here.
+   */
+  stateSchemaRef?(writeSchema: string): string;
   /** Where the adapter connects, for the "connecting to ..." progress line (no secrets). */
   address?(config: z.infer<C>): string;
   /** Loads the driver lazily, so unused warehouses cost nothing at start-up. */
-  createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string }): Promise<Adapter>;
+  createAdapter(config: z.infer<C>, env: { projectRoot: string; targetName: string; writeSchema?: string }): Promise<Adapter>;
 }
 
 /** Why a warehouse call failed, for messages, exit codes and --json. */

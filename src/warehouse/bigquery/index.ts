@@ -7,6 +7,8 @@ export const bigquery: Warehouse<typeof bigqueryConfigSchema> = {
   dialect: bigqueryDialect,
   configSchema: bigqueryConfigSchema,
   address: (config) => `${config.api_endpoint ?? 'https://bigquery.googleapis.com'} project ${config.project}`,
+  // Each query waits on the service, not on this machine: experiments overlap well.
+  defaultConcurrency: 4,
   estimates: true,
   async createAdapter(config, env) {
     // The only place that reaches the SDK: `exptrack --help` and DuckDB runs never load it.

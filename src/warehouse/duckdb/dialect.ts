@@ -29,3 +29,6 @@ export const duckdbDialect: Dialect = {
   // against 10 s of CPU). Its values may change between DuckDB versions, so the version is part of the id.
   rowHashId: `duckdb hash() of the typed columns, ${DUCKDB_VERSION}`,
 };
+
+/** The catalog name a target's state file (write_schema) is attached under, read-write beside the read-only source. */
+export const DUCKDB_STATE_CATALOG = 'exptrack_state';

@@ -1,6 +1,6 @@
 import type { Warehouse } from '../types.js';
 import { duckdbConfigSchema } from './config.js';
-import { duckdbDialect } from './dialect.js';
+import { DUCKDB_STATE_CATALOG, duckdbDialect } from './dialect.js';
 
 export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
   name: 'duckdb',
@@ -8,8 +8,9 @@ export const duckdb: Warehouse<typeof duckdbConfigSchema> = {
   configSchema: duckdbConfigSchema,
   address: (config) => `file ${config.path}`,
   estimates: false,
+  stateSchemaRef: () => `${DUCKDB_STATE_CATALOG}.main`,
   async createAdapter(config, env) {
     const { openDuckdb } = await import('./adapter.js');
-    return openDuckdb(config, env.projectRoot, env.targetName);
+    return openDuckdb(config, env.projectRoot, env.targetName, env.writeSchema);
   },
 };

@@ -199,6 +199,30 @@ export async function openPostgres(config: PostgresConfig, targetName: string, e
         }
       }
     },
+    async transaction(ctx, fn) {
+      // One pooled connection for the whole refresh: the session is read-only by default, so only
+      // this explicit READ WRITE transaction can write, and a crash before COMMIT leaves nothing.
+      const conn = await acquire(ctx.signal);
+      const run = async (sql: string, step: string): Promise<Row[]> => {
+        if (ctx.signal?.aborted) throw fail(new Error('cancelled'), { ...ctx, step }, 'cancelled').error;
+        try {
+          return (await conn.query(sql)).rows;
+        } catch (e) {
+          throw fail(e, { ...ctx, step }).error;
+        }
+      };
+      try {
+        await run('BEGIN READ WRITE', 'state-begin');
+        const out = await fn(run);
+        await run('COMMIT', 'state-commit');
+        return out;
+      } catch (e) {
+        await conn.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await db.client.releaseConnection(conn);
+      }
+    },
     async close() {
       await db.destroy();
     },

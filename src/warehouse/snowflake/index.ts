@@ -7,6 +7,8 @@ export const snowflake: Warehouse<typeof snowflakeConfigSchema> = {
   dialect: snowflakeDialect,
   configSchema: snowflakeConfigSchema,
   address: (config) => config.access_url ?? `${config.account}.snowflakecomputing.com`,
+  // Each query waits on the service, not on this machine: experiments overlap well.
+  defaultConcurrency: 4,
   estimates: false,
   async createAdapter(config, env) {
     // The adapter module imports snowflake-sdk; loading it here, and only here, keeps the SDK out
