@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_FILES, RANKS_STEP, STEPS } from '../compile/artifacts.js';
+import { PACKAGE_FILES, PAIRS_STEP, RANKS_STEP, SHIFT_BINS_STEP, STEPS } from '../compile/artifacts.js';
 import type { Target } from '../config/project-config.js';
 import { verifyPackage, type VerifyResult } from '../report/verify-package.js';
 import { canonicalJson } from '../util/digest.js';
@@ -40,7 +40,7 @@ export async function rerunPackage(dir: string, target: Target, projectRoot: str
   const data: Record<string, Row[]> = {};
   try {
     for (const file of files) {
-      const step = [...STEPS, RANKS_STEP].find((s) => s.file === file)?.name ?? file.replace(/^\d+_|\.sql$/g, '');
+      const step = [...STEPS, RANKS_STEP, SHIFT_BINS_STEP, PAIRS_STEP].find((s) => s.file === file)?.name ?? file.replace(/^\d+_|\.sql$/g, '');
       data[step] = await adapter.query(readFileSync(join(dir, PACKAGE_FILES.sqlDir, file), 'utf8'), { experiment: manifest.experiment, step, signal });
     }
   } finally {

@@ -13,7 +13,15 @@ export const STEPS = [
 export const ASSIGNMENT_STEP = { name: 'assignment', file: '07_assignment.sql', template: 'assignment' } as const;
 /** Compiled after the steps above only when the spec asks for rank tests (analysis.mann_whitney). */
 export const RANKS_STEP = { name: 'ranks', file: '08_ranks.sql', template: 'ranks' } as const;
-export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name | typeof RANKS_STEP.name;
+/** Compiled with the ranks step: per-arm rank bins that bound the Hodges-Lehmann shift. */
+export const SHIFT_BINS_STEP = { name: 'shift_bins', file: '08_shift_bins.sql', template: 'shift_bins' } as const;
+/** Pooled-rank bins per ranking; rows returned are bounded by twice this, whatever the units. */
+export const SHIFT_BINS = 400;
+/** Compiled only when a paired metric reads a source with pair_key: matched pairs joined by pair id. */
+export const PAIRS_STEP = { name: 'pairs', file: '10_pairs.sql', template: 'pairs' } as const;
+/** Compiled after the ranks steps, only when the spec has quantile metrics: their order statistics per arm (src/run/quantile-results.ts). */
+export const QUANTILES_STEP = { name: 'quantiles', file: '09_quantiles.sql', template: 'quantiles' } as const;
+export type StepName = (typeof STEPS)[number]['name'] | typeof ASSIGNMENT_STEP.name | typeof RANKS_STEP.name | typeof QUANTILES_STEP.name | typeof SHIFT_BINS_STEP.name | typeof PAIRS_STEP.name;
 
 export const COMPILED_DIR = 'compiled';
 export const COMPILE_MANIFEST = 'manifest.json';

@@ -4,9 +4,11 @@ import { ValidationError } from '../spec/diagnostics.js';
 import { YamlFile } from '../spec/yaml-file.js';
 import type { Dialect } from '../warehouse/types.js';
 import { fingerprintContext, fingerprintDefinitions, type FingerprintDefinition } from '../audit/fingerprint-sources.js';
-import { ASSIGNMENT_STEP, RANKS_STEP, STEPS, type StepName } from './artifacts.js';
+import { ASSIGNMENT_STEP, PAIRS_STEP, QUANTILES_STEP, RANKS_STEP, SHIFT_BINS, SHIFT_BINS_STEP, STEPS, type StepName } from './artifacts.js';
+import { SqlFragment } from './sql-fragment.js';
+import { quantileStepContext, type QuantileMetricLayout } from './quantile-plan.js';
 import { assignmentContext } from './assignment-context.js';
-import { planMetrics, type MetricLayout } from './metric-plan.js';
+import { planMetrics, type MetricLayout, type SourceScan } from './metric-plan.js';
 import { expressionSql, tidySql } from './expression-sql.js';
 import type { SqlRenderer } from './sql-templates.js';
 
@@ -28,6 +30,10 @@ export interface ResultLayout {
    * analysis so an incremental planner can tell it cannot merge ranks across refreshes (full refresh).
    */
   rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
+  /** Paired metrics whose source has pair_key (the pairs step): their paired tests read that step's rows. */
+  pairMetrics?: string[];
+  /** Quantile metrics (the quantiles step), when the spec has any; `kind` tells an incremental planner to recompute them in full. */
+  quantileMetrics?: QuantileMetricLayout[];
 }
 
 export interface CompiledExperiment {
@@ -59,10 +65,16 @@ export const audienceFlag = (i: number) => `removed_by_${i + 1}`;
  * templates and dialect give the same bytes, and nothing here touches a warehouse.
  */
 export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, dialect: Dialect, renderer: SqlRenderer): CompiledExperiment {
-  const { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests } = experimentContext(exp, asOfInput, dialect);
-  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP;
+  const { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests, quantiles, pairMetrics } = experimentContext(exp, asOfInput, dialect);
+  type AnyStep = (typeof STEPS)[number] | typeof ASSIGNMENT_STEP | typeof RANKS_STEP | typeof SHIFT_BINS_STEP | typeof QUANTILES_STEP | typeof PAIRS_STEP;
   const stepContext = (s: AnyStep) => ('daily' in s ? { ...context, daily: true, dimensions: [] } : context);
-  const steps = [...STEPS, ...(exp.assignment ? [ASSIGNMENT_STEP] : []), ...(rankTests.length > 0 ? [RANKS_STEP] : [])].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
+  const steps = [
+    ...STEPS,
+    ...(exp.assignment ? [ASSIGNMENT_STEP] : []),
+    ...(rankTests.length > 0 ? [RANKS_STEP, SHIFT_BINS_STEP] : []),
+    ...(quantiles.layout.length > 0 ? [QUANTILES_STEP] : []),
+    ...(pairMetrics.length > 0 ? [PAIRS_STEP] : []),
+  ].map((s: AnyStep) => ({ name: s.name, file: s.file, sql: tidySql(renderer.render(s.template, stepContext(s))) }));
   const dataNeededUntil: Record<string, string> = { [exp.exposure.source.name]: exposureEnd };
   const later = (name: string, t: string) => (dataNeededUntil[name] = dataNeededUntil[name] && dataNeededUntil[name] > t ? dataNeededUntil[name] : t);
   for (const s of plan.metricSources) later(s.sourceName, s.scanEnd);
@@ -79,7 +91,7 @@ export function compileExperiment(exp: ResolvedExperiment, asOfInput: string, di
     fingerprints,
     dataNeededUntil,
     sourceAliases,
-    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}) },
+    layout: { metrics: plan.layout, dimensions: dimensions.map(({ name, alias, groupingAlias }) => ({ name, alias, groupingAlias })), ...(rankTests.length ? { rankTests: rankTests.map((r) => ({ metric: r.metric, kind: 'mann_whitney' as const, column: r.column })) } : {}), ...(quantiles.layout.length ? { quantileMetrics: quantiles.layout } : {}), ...(pairMetrics.length ? { pairMetrics: pairMetrics.map((p) => p.metric) } : {}) },
   };
 }
 
@@ -114,8 +126,16 @@ export function experimentContext(exp: ResolvedExperiment, asOfInput: string, di
 
   // Rank tests read each metric's uncapped per-unit value: capping would only add ties at the cap.
   const rankTests = (exp.analysis.mannWhitney ?? []).map((name) => ({ metric: name, column: `m_${exp.metrics.findIndex((m) => m.name === name) + 1}_y` }));
+  const pairMetrics = pairMetricContexts(exp, plan.metricSources);
+  const quantiles = quantileStepContext(exp, plan);
   const context = {
     rankTests,
+    ...quantiles.context,
+    shiftBins: SHIFT_BINS,
+    // Fixed SQL (no spec text): the numerator and denominator of the pooled-rank bin.
+    shiftBinRank: new SqlFragment(`(low_rank - 1) * ${SHIFT_BINS}`),
+    shiftBinUnits: new SqlFragment('pooled_units'),
+    pairMetrics,
     control: exp.controlKey,
     treatments: exp.variants.filter((v) => !v.isControl).map((v) => v.key),
     fingerprintSources: fingerprintContext(fingerprints, sourceList, dialect),
@@ -168,5 +188,20 @@ export function experimentContext(exp: ResolvedExperiment, asOfInput: string, di
     sources: [...sourceList.values()].filter((s) => s.timestamp !== null).sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, table: s.table, timestamp: s.timestamp, loadedAt: s.loadedAt })),
   };
 
-  return { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests };
+  return { asOf, bounds, exposureEnd, context, plan, fingerprints, dimensions, rankTests, quantiles, pairMetrics };
+}
+
+/**
+ * Per paired metric over a source with pair_key: the scan it shares with the metrics step (same table,
+ * window and value), and the pair id column the pairs step joins the arms on.
+ */
+function pairMetricContexts(exp: ResolvedExperiment, scans: SourceScan[]) {
+  return exp.metrics.flatMap((m, i) => {
+    const pairKey = m.numerator.source.pairKey;
+    if (m.kind !== 'paired' || !pairKey) return [];
+    const column = `m_${i + 1}_y`;
+    const scan = scans.find((s) => s.metrics.some((u) => u.column === column))!;
+    const unit = scan.metrics.find((u) => u.column === column)!;
+    return [{ metric: m.name, cte: `pairs_${i + 1}`, alias: scan.alias, table: scan.table, unitColumn: scan.unitColumn, timestamp: scan.timestamp, scanStart: scan.scanStart, scanEnd: scan.scanEnd, pairKey, unit }];
+  });
 }

@@ -136,9 +136,11 @@ export function planMetrics(
       scanEnd,
       metrics: items.map((w) => {
         const c = w.component;
+        // Pairs keyed by id (the pairs step): per unit, the value alone, summed like a mean over units with rows.
+        const byPairId = c.kind === 'paired' && Boolean(source.pairKey);
         return {
           column: w.column,
-          kind: c.kind,
+          kind: byPairId ? 'mean' : c.kind,
           sourceAlias: alias,
           sourceTimestamp: source.timestamp!,
           delaySeconds: c.windowDelaySeconds,
@@ -148,7 +150,7 @@ export function planMetrics(
           hasWindowEnd: c.windowDurationSeconds !== null,
           filter: c.filter ? expression(c.filter, alias) : null,
           value: c.value ? expression(c.value, alias) : null,
-          baseline: c.baseline ? expression(c.baseline, alias) : null,
+          baseline: c.baseline && !byPairId ? expression(c.baseline, alias) : null,
           coalesce: c.kind !== 'paired',
         };
       }),

@@ -32,10 +32,12 @@ function spreadEventAt(tag: string, k: string): string {
 }
 
 /** Lognormal order amount with the truth's mean (Box-Muller normal; 1 - u keeps ln() away from 0). */
-function orderAmount(k: number): string {
+function orderAmount(k: number, afterExposure = false): string {
   const { mean, logSigma } = DEMO_TRUTH.revenuePerOrder;
   const z = `sqrt(-2 * ln(1 - u01(user_id, 'amount_r', ${k}))) * cos(2 * pi() * u01(user_id, 'amount_t', ${k}))`;
-  return `round(exp(${num(Math.log(mean) - (logSigma * logSigma) / 2)} + ${num(logSigma)} * ${z}), 2)`;
+  // The arm's amount factor (1 for most arms, and x * 1 is x exactly) acts only after exposure.
+  const factor = afterExposure ? ' * amount_factor' : '';
+  return `round(exp(${num(Math.log(mean) - (logSigma * logSigma) / 2)} + ${num(logSigma)} * ${z})${factor}, 2)`;
 }
 
 function maxVisits(): number {
@@ -83,11 +85,11 @@ export function webEventsSql(): string {
     FROM web_units, range(2) AS e(j)
     WHERE u01(user_id, 'err', j) < ${num(w.checkoutErrorsPerUser / 2)}`,
     // The planted conversion: inside the window, at least 30 s after first exposure and an hour before its end.
-    `SELECT user_id, 'order_completed', ${orderAmount(0)},
+    `SELECT user_id, 'order_completed', ${orderAmount(0, true)},
       ${plusSeconds('first_at', `30 + u01(user_id, 'order_at', 0) * (${windowEnd} - 3600)`)}, 'order', 0
     FROM web_units WHERE converts`,
     // Repeat buyers: revenue, but no extra conversions.
-    `SELECT user_id, 'order_completed', ${orderAmount(1)},
+    `SELECT user_id, 'order_completed', ${orderAmount(1, true)},
       ${plusSeconds('first_at', `30 + u01(user_id, 'order_at', 1) * (${TO_AS_OF} - 30)`)}, 'order', 1
     FROM web_units WHERE converts AND u01(user_id, 'order2', 0) < ${num(w.secondOrderShare)}`,
     // Late orders (after the window) and orders before exposure: noise the window must exclude.

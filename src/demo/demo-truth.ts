@@ -14,9 +14,9 @@ export interface DemoExperimentTruth {
   prefix: string;
   /** Users assigned at scale 1 (before any exposure logging loss). */
   units: number;
-  /** Variant keys and their planned assignment weights (same order). */
-  variants: readonly [string, string];
-  weights: readonly [number, number];
+  /** Variant keys and their planned assignment weights (same order); two or more arms. */
+  variants: readonly string[];
+  weights: readonly number[];
   /** Primary metric the planted rates refer to, its source table and its window after first exposure. */
   metric: 'order_completed' | 'onboarding_completed';
   source: 'web_events' | 'app_events';
@@ -34,6 +34,11 @@ export interface DemoExperimentTruth {
    * SDK bug or a stale cache would leave it; the assignment audit must find them.
    */
   assignment?: { salt: string; shards: number; mismatchShare: number };
+  /**
+   * Per variant, a factor on the amount of the orders placed after first exposure (1 when absent): a
+   * shift of a skewed value that the rank test (Mann-Whitney) must find. Earlier orders are unchanged.
+   */
+  amountFactor?: Readonly<Record<string, number>>;
 }
 
 export interface DemoTruth {
@@ -164,6 +169,50 @@ export const DEMO_TRUTH: DemoTruth = {
       crossVariantShare: 0,
       platformShares: WEB_PLATFORMS,
       assignment: { salt: 'recommendation_carousel', shards: 10_000, mismatchShare: 0.02 },
+    },
+    // Round two of the statistics (issue #12): one experiment per method, each with a planted effect.
+    upsell_widget: {
+      prefix: 'uw',
+      units: 10_000,
+      variants: ['control', 'widget'],
+      weights: [0.5, 0.5],
+      metric: 'order_completed',
+      source: 'web_events',
+      windowDays: 7,
+      // Same conversion; the widget raises the (log-normal) order amounts by 15%.
+      rates: { control: 0.3, widget: 0.3 },
+      exposureLoss: {},
+      crossVariantShare: 0,
+      platformShares: WEB_PLATFORMS,
+      amountFactor: { widget: 1.15 },
+    },
+    checkout_layout_copy: {
+      prefix: 'lc',
+      units: 16_000,
+      variants: ['control', 'new_layout', 'new_copy', 'layout_and_copy'],
+      weights: [0.25, 0.25, 0.25, 0.25],
+      metric: 'order_completed',
+      source: 'web_events',
+      windowDays: 7,
+      // A 2x2 design: each change alone +2 points, both together +9 points, so the interaction is +5 points.
+      rates: { control: 0.1, new_layout: 0.12, new_copy: 0.12, layout_and_copy: 0.19 },
+      exposureLoss: {},
+      crossVariantShare: 0,
+      platformShares: WEB_PLATFORMS,
+    },
+    homepage_hero: {
+      prefix: 'hh',
+      units: 12_000,
+      variants: ['control', 'hero_video', 'hero_reviews'],
+      weights: [0.34, 0.33, 0.33],
+      metric: 'order_completed',
+      source: 'web_events',
+      windowDays: 7,
+      // Three arms for the bandit advice: two better than control, close to each other.
+      rates: { control: 0.12, hero_video: 0.14, hero_reviews: 0.15 },
+      exposureLoss: {},
+      crossVariantShare: 0,
+      platformShares: WEB_PLATFORMS,
     },
   },
 };

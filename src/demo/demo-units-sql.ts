@@ -64,16 +64,25 @@ function idWidth(units: number): number {
  * the only arm imbalance in the data is the one planted (plus random exclusions such as employees).
  */
 function experimentUnitsSql(key: string, e: DemoExperimentTruth, units: number): string {
-  const [v0, v1] = e.variants;
-  const firstArmUnits = Math.round((units * e.weights[0]) / (e.weights[0] + e.weights[1]));
-  const inFirst = e.assignment ? hashedFirstArm(e, e.assignment) : `arm_rank < ${firstArmUnits}`;
-  const byArm = (a: number, b: number) => `CASE WHEN ${inFirst} THEN ${num(a)} ELSE ${num(b)} END`;
+  if (e.variants.length < 2 || e.weights.length !== e.variants.length) throw new Error(`demo experiment ${key}: needs two or more variants, one weight each`);
+  if (e.assignment && e.variants.length !== 2) throw new Error(`demo experiment ${key}: hash assignment is built for two arms`);
+  // Arm k takes the ranks below the k-th cumulative cut; with two arms the one cut is the first arm's size.
+  const total = e.weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  const conditions = e.weights.slice(0, -1).map((w) => {
+    acc += w;
+    return e.assignment ? hashedFirstArm(e, e.assignment) : `arm_rank < ${Math.round((units * acc) / total)}`;
+  });
+  const byArm = (values: string[]) =>
+    `CASE ${conditions.map((c, i) => `WHEN ${c} THEN ${values[i]}`).join(' ')} ELSE ${values[values.length - 1]} END`;
+  const per = (f: (v: string) => number) => byArm(e.variants.map((v) => num(f(v))));
   return `SELECT
     ${lit(key)} AS experiment_key, ${lit(e.source)} AS source, user_id,
-    CASE WHEN ${inFirst} THEN ${lit(v0)} ELSE ${lit(v1)} END AS variant,
-    CASE WHEN ${inFirst} THEN ${lit(v1)} ELSE ${lit(v0)} END AS other_variant,
-    ${byArm(e.rates[v0] ?? 0, e.rates[v1] ?? 0)} AS rate,
-    ${byArm(e.exposureLoss[v0] ?? 0, e.exposureLoss[v1] ?? 0)} AS loss,
+    ${byArm(e.variants.map(lit))} AS variant,
+    ${byArm(e.variants.map((_, i) => lit(e.variants[(i + 1) % e.variants.length])))} AS other_variant,
+    ${per((v) => e.rates[v] ?? 0)} AS rate,
+    ${per((v) => e.exposureLoss[v] ?? 0)} AS loss,
+    CAST(${per((v) => e.amountFactor?.[v] ?? 1)} AS DOUBLE) AS amount_factor,
     ${num(e.crossVariantShare)} AS cross_share,
     ${num(e.windowDays)} AS window_days,
     ${pickByShare('platform_u', e.platformShares)} AS platform

@@ -33,7 +33,8 @@ export class PlanError extends Error {}
 /** The one query `exptrack plan` runs: baseline mean, variance and traffic of the primary metric. */
 export function compilePlan(exp: ResolvedExperiment, opts: PlanOptions, dialect: Dialect, renderer: SqlRenderer): PlanQuery {
   const primary = exp.metrics.find((m) => m.role === 'primary')!;
-  if (primary.denominator || primary.kind === 'paired') {
+  // A quantile's power needs the density at the quantile, which the pre-period sums do not give.
+  if (primary.denominator || primary.kind === 'paired' || primary.kind === 'quantile') {
     throw new PlanError(`${exp.id}: plan supports proportion, mean and count primary metrics; '${primary.name}' is a ${primary.kind} metric`);
   }
   const c = primary.numerator;

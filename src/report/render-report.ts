@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Results } from '../run/results.js';
-import { count, fmt, pct, pval, signedPct } from '../util/format.js';
+import { count, fmt, pct, pval, pvalOf, signedPct } from '../util/format.js';
 import { reportView } from './report-view.js';
 import { minute, percent, plain, points, signedPercent, signedPlain, span } from './report-format.js';
 
@@ -20,6 +20,7 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     pct,
     signedPct,
     pval,
+    pvalOf: (e: Parameters<typeof pvalOf>[0]) => pvalOf(e),
     md,
     // Handlebars passes its options object as the last argument: wrap helpers that have optional ones.
     plain: (x: number) => plain(x),

@@ -42,6 +42,7 @@ export function reportView(results: Results) {
     anyNotEstimable: metrics.some((m) => m.comparisons.some((c) => !c.relative.ok)),
     pairedMetrics: metrics.filter((m) => m.paired !== null),
     rankTested: metrics.filter((m) => m.mannWhitney !== undefined),
+    quantileMetrics: metrics.filter((m) => m.quantile !== undefined),
     usesCuped: metrics.some((m) => m.comparisons.some((c) => c.cuped !== null)),
     usesCapping: metrics.some((m) => m.method.capping !== null),
     checksFailed: active.filter((c) => c.status === 'fail'),

@@ -14,6 +14,7 @@ import {
 import type { ResolvedExperiment, ResolvedMetric } from '../spec/types.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import type { ArmResult, ComparisonResult, MetricMethod, MetricResult } from './results.js';
+import { quantileArms, refuseSmallQuantileArms } from './quantile-results.js';
 
 const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));
 const numOrNull = (c: Cell | undefined): number | null => (c === null || c === undefined ? null : Number(c));
@@ -43,10 +44,10 @@ export function metricMethod(exp: ResolvedExperiment, m: ResolvedMetric): Metric
   const sides: Sides = a.test === 'two_sided' ? 'two-sided' : m.higherIsBetter ? 'greater' : 'less';
   const caps = [m.numerator, ...(m.denominator ? [m.denominator] : [])].map((c) => c.capping);
   return {
-    test: m.kind === 'paired' ? 'paired-t' : 'welch-t',
+    test: m.kind === 'paired' ? 'paired-t' : m.kind === 'quantile' ? 'quantile-order-statistics' : 'welch-t',
     sides,
     sequential: a.sequential ? { tuning: a.sequentialTuning } : null,
-    cuped: a.cupedLookbackSeconds !== null && m.kind !== 'paired' ? { lookbackSeconds: a.cupedLookbackSeconds } : null,
+    cuped: a.cupedLookbackSeconds !== null && m.kind !== 'paired' && m.kind !== 'quantile' ? { lookbackSeconds: a.cupedLookbackSeconds } : null,
     capping: caps.some((c) => c !== null) ? { numerator: caps[0], denominator: caps[1] ?? null } : null,
     prior: a.prior,
     correction: m.role === 'primary' ? 'none' : a.correction,
@@ -65,8 +66,10 @@ function options(exp: ResolvedExperiment, method: MetricMethod, higherIsBetter: 
   };
 }
 
-function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: MetricLayout, method: MetricMethod, rows: Map<string, Row>) {
-  const stats = exp.variants.map((v) => ({ variant: v.key, stats: armStats(m, l, rows.get(v.key)) }));
+function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: MetricLayout, method: MetricMethod, rows: Map<string, Row>, quantileRows: Row[] = []) {
+  // Quantile metrics: the arms come from the quantiles step's order statistics, not from the sums.
+  const quantile = m.quantile ? quantileArms(exp, m, quantileRows) : null;
+  const stats = quantile ? quantile.stats : exp.variants.map((v) => ({ variant: v.key, stats: armStats(m, l, rows.get(v.key)) }));
   const arms: ArmResult[] = stats.map(({ variant, stats: s }) => {
     const summary = m.kind === 'paired' ? pairedSummary(s) : summarizeArm(s);
     return { variant, n: s.n, sum: s.y.sum, sumSquares: s.y.sumSquares, mean: summary.mean, variance: summary.variance, stats: s };
@@ -83,7 +86,7 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
   const compared = compareVariants(stats, options(exp, method, m.higherIsBetter));
   // The same comparison without CUPED shows what the adjustment bought.
   const plain = method.cuped ? compareVariants(stats, { ...options(exp, method, m.higherIsBetter), cuped: false }) : null;
-  const comparisons: ComparisonResult[] = compared.comparisons.map((c, i) => {
+  const all: ComparisonResult[] = compared.comparisons.map((c, i) => {
     const u = plain?.comparisons[i].relative;
     return {
       variant: c.variant,
@@ -94,7 +97,8 @@ function armsAndComparisons(exp: ResolvedExperiment, m: ResolvedMetric, l: Metri
       bayesian: c.bayesian.relative,
     };
   });
-  return { arms, comparisons, paired };
+  const comparisons = quantile ? refuseSmallQuantileArms(quantile.result, exp.controlKey, all) : all;
+  return { arms, comparisons, paired, ...(quantile ? { quantile: quantile.result } : {}) };
 }
 
 /** 1 - adjusted width / unadjusted width, for finite two-sided intervals. */
@@ -141,6 +145,8 @@ export function metricResults(
   layout: MetricLayout[],
   overall: Row[],
   byDimension: { dimension: string; value: string; rows: Row[] }[],
+  /** The quantiles step's rows, when the spec has quantile metrics (not broken down by dimension). */
+  quantileRows: Row[] = [],
 ): MetricResult[] {
   const index = (rows: Row[]) => new Map(rows.filter((r) => r.variant !== null).map((r) => [String(r.variant), r]));
   const results = exp.metrics.map((m) => {
@@ -159,8 +165,8 @@ export function metricResults(
       label: m.label,
       method,
       caps,
-      ...armsAndComparisons(exp, m, l, method, top),
-      dimensions: byDimension.map((d) => {
+      ...armsAndComparisons(exp, m, l, method, top, quantileRows),
+      dimensions: (m.quantile ? [] : byDimension).map((d) => {
         const r = armsAndComparisons(exp, m, l, { ...method, correction: exp.analysis.correction }, index(d.rows));
         return { dimension: d.dimension, value: d.value, arms: r.arms, comparisons: r.comparisons };
       }),

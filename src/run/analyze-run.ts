@@ -8,6 +8,8 @@ import { banditAdvice } from './bandit-advice.js';
 import { factorialResults } from './factorial-results.js';
 import { holdoutSummary } from './holdout-summary.js';
 import { addRankTests } from './rank-tests.js';
+import { addShiftBounds } from './shift-bounds.js';
+import { addPairIdPairs } from './pair-id-pairs.js';
 import { assignmentAudit } from './assignment-audit.js';
 import { exposureQuality } from './exposure-quality.js';
 import { canonicalJson, sha256 } from '../util/digest.js';
@@ -71,8 +73,10 @@ export function analyze(exp: ResolvedExperiment, compiled: CompiledExperiment, d
     const values = [...new Set(rows.map(valueOf))].sort();
     return values.map((value) => ({ dimension: d.name, value, rows: rows.filter((r) => valueOf(r) === value) }));
   });
-  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension);
+  const metrics = metricResults(exp, compiled.layout.metrics, overall, byDimension, sorted.quantiles ?? []);
   if (compiled.layout.rankTests) addRankTests(exp, metrics, sorted.ranks ?? []);
+  if (compiled.layout.rankTests) addShiftBounds(exp, metrics, sorted.shift_bins ?? []);
+  if (compiled.layout.pairMetrics) addPairIdPairs(exp, metrics, compiled.layout.pairMetrics, sorted.pairs ?? []);
 
   const inputs: CheckInputs = {
     asOf: compiled.asOf,

@@ -1,5 +1,5 @@
 import type { ResolvedExperiment } from '../spec/types.js';
-import { fmt, pval } from '../util/format.js';
+import { fmt, pvalOf } from '../util/format.js';
 import type { Decision, MetricResult } from './results.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Decision, MetricResult } from './results.js';
 export function decidePaired(exp: ResolvedExperiment, primary: MetricResult): Decision {
   const candidates = (primary.paired ?? []).filter((p) => p.variant !== exp.controlKey);
   const better = (lift: number) => (primary.higherIsBetter ? lift > 0 : lift < 0);
-  const describe = (p: (typeof candidates)[number]) => `${p.variant} ${signed(p.difference.lift)} per unit, ${pval(p.difference.pValue)}`;
+  const describe = (p: (typeof candidates)[number]) => `${p.variant} ${signed(p.difference.lift)} per unit, ${pvalOf(p.difference)}`;
   const significant = candidates.filter((p) => p.difference.ok && p.difference.pValue < exp.alpha);
   const winners = significant.filter((p) => better(p.difference.lift)).sort((a, b) => Math.abs(b.difference.lift) - Math.abs(a.difference.lift));
   if (winners.length) {
@@ -19,7 +19,7 @@ export function decidePaired(exp: ResolvedExperiment, primary: MetricResult): De
     return {
       recommendation: 'ship',
       variant: w.variant,
-      reasons: [{ code: 'PRIMARY_WIN', message: `${w.variant} improves ${primary.name} over the live outcome of the same units by ${signed(w.difference.lift)} per unit (${pval(w.difference.pValue)}), and no guardrail was breached.` }],
+      reasons: [{ code: 'PRIMARY_WIN', message: `${w.variant} improves ${primary.name} over the live outcome of the same units by ${signed(w.difference.lift)} per unit (${pvalOf(w.difference)}), and no guardrail was breached.` }],
     };
   }
   const losers = significant.filter((p) => !better(p.difference.lift));
@@ -27,7 +27,7 @@ export function decidePaired(exp: ResolvedExperiment, primary: MetricResult): De
     return {
       recommendation: 'stop',
       variant: null,
-      reasons: losers.map((p) => ({ code: 'PRIMARY_LOSS', message: `${p.variant} makes ${primary.name} worse than the live outcome of the same units: ${signed(p.difference.lift)} per unit (${pval(p.difference.pValue)}).` })),
+      reasons: losers.map((p) => ({ code: 'PRIMARY_LOSS', message: `${p.variant} makes ${primary.name} worse than the live outcome of the same units: ${signed(p.difference.lift)} per unit (${pvalOf(p.difference)}).` })),
     };
   }
   const notOk = candidates.filter((p) => !p.difference.ok);

@@ -1,5 +1,5 @@
 import type { ResolvedExperiment } from '../spec/types.js';
-import { pct, pval, signedPct } from '../util/format.js';
+import { pct, pval, pvalOf, signedPct } from '../util/format.js';
 import { decidePaired } from './decide-paired.js';
 import type { CheckResult, Decision, MetricResult } from './results.js';
 
@@ -89,7 +89,7 @@ export function decide(exp: ResolvedExperiment, checks: CheckResult[], metrics: 
         message:
           notOk.length > 0
             ? `The lift on ${primary.name} cannot be estimated yet: ${notOk.map((c) => c.relative.message).join('; ')}.`
-            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${signedPct(c.relative.lift)}, ${pval(c.relative.pValue)}`).join('; ')})` +
+            : `No variant changes ${primary.name} significantly (${primary.comparisons.map((c) => `${c.variant} ${signedPct(c.relative.lift)}, ${pvalOf(c.relative)}`).join('; ')})` +
               (exp.decision.minRelativeLift > 0 ? `, or by the required ${pct(exp.decision.minRelativeLift)}.` : '.'),
       },
     ],

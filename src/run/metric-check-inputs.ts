@@ -15,7 +15,7 @@ export function metricCheckInputs(exp: ResolvedExperiment, metrics: MetricResult
   const paired = metrics.flatMap((m) =>
     (m.paired ?? [])
       .filter((p) => p.variant !== exp.controlKey)
-      .map((p) => ({ metric: m.name, variant: p.variant, higherIsBetter: m.higherIsBetter, n: m.arms.find((a) => a.variant === p.variant)?.n ?? 0, difference: p.difference })),
+      .map((p) => ({ metric: m.name, variant: p.variant, higherIsBetter: m.higherIsBetter, n: p.pairs ?? m.arms.find((a) => a.variant === p.variant)?.n ?? 0, difference: p.difference })),
   );
   const prePeriod = metrics.flatMap((m) => {
     if (m.method.cuped === null) return [];

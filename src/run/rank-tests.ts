@@ -1,4 +1,4 @@
-import { mannWhitney, type MannWhitneyResult } from '../stats/index.js';
+import { mannWhitney, type HodgesLehmannBounds, type MannWhitneyResult } from '../stats/index.js';
 import type { ResolvedExperiment } from '../spec/types.js';
 import type { Cell, Row } from '../warehouse/types.js';
 import type { MetricResult } from './results.js';
@@ -7,6 +7,8 @@ export interface RankTestResult extends MannWhitneyResult {
   variant: string;
   nControl: number;
   nTreatment: number;
+  /** Bounds on the Hodges-Lehmann shift (treatment - control) from the shift-bins step; null without units. */
+  hodgesLehmann?: HodgesLehmannBounds | null;
 }
 
 const num = (c: Cell | undefined): number => (c === null || c === undefined ? 0 : Number(c));

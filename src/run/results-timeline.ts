@@ -14,7 +14,8 @@ const dayOf = (c: Cell | undefined): string => String(c).slice(0, 10);
  */
 export function primaryTimeline(exp: ResolvedExperiment, compiled: CompiledExperiment, rows: Row[] | undefined): Timeline | null {
   const primary = exp.metrics.find((m) => m.role === 'primary');
-  if (!rows || rows.length === 0 || !primary || primary.kind === 'paired') return null;
+  // Quantile metrics: the daily step has sums, not order statistics, so there is no series for them.
+  if (!rows || rows.length === 0 || !primary || primary.kind === 'paired' || primary.kind === 'quantile') return null;
   const only = { ...exp, metrics: [primary] };
   const days = [...new Set(rows.map((r) => dayOf(r.exposure_day)))].sort();
   // A variant with no exposure on a day keeps its running totals from the day before.

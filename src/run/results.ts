@@ -8,6 +8,7 @@ import type { BanditAdvice } from './bandit-advice.js';
 import type { FactorialResult } from './factorial-results.js';
 import type { HoldoutSummary } from './holdout-summary.js';
 import type { RankTestResult } from './rank-tests.js';
+import type { QuantileMetricResult } from './quantile-results.js';
 
 /** results.json: every number of one run, and the only input of the report. */
 export interface Results {
@@ -103,7 +104,7 @@ export interface ComparisonResult {
 
 /** Which method produced a metric's numbers (the report's methodology section reads this). */
 export interface MetricMethod {
-  test: 'welch-t' | 'paired-t';
+  test: 'welch-t' | 'paired-t' | 'quantile-order-statistics';
   sides: 'two-sided' | 'greater' | 'less';
   sequential: { tuning: number } | null;
   cuped: { lookbackSeconds: number } | null;
@@ -129,10 +130,12 @@ export interface MetricResult {
   arms: ArmResult[];
   comparisons: ComparisonResult[];
   /** Paired metrics: the test on per-unit differences, per arm. */
-  paired: { variant: string; difference: EffectEstimate }[] | null;
+  paired: { variant: string; difference: EffectEstimate; /** Pairs matched by pair id (sources with pair_key); absent for per-unit pairs. */ pairs?: number }[] | null;
   dimensions: { dimension: string; value: string; arms: ArmResult[]; comparisons: ComparisonResult[] }[];
   /** Mann-Whitney U per treatment, when the spec lists the metric under analysis.mann_whitney. */
   mannWhitney?: RankTestResult[];
+  /** Quantile metrics: each arm's order statistics (the arms' mean is the quantile; not broken down by dimension). */
+  quantile?: QuantileMetricResult;
 }
 
 export type Recommendation = 'ship' | 'iterate' | 'stop' | 'rerun';

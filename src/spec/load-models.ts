@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ExprError, isBooleanExpression, parseExpression, referencedColumns, type Expr } from '../expr/index.js';
 import { unknownName, type Diagnostic } from './diagnostics.js';
 import { ModelsFileSchema, type FilterInput, type MetricInput, type SourceInput } from './schemas.js';
+import { quantileFieldDiagnostics } from './quantile-metric.js';
 import { YamlFile } from './yaml-file.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 
@@ -42,7 +43,7 @@ export function yamlFilesIn(dir: string): string[] {
 
 /** Columns an expression over a source may use: declared columns plus its key columns. */
 export function sourceColumns(s: SourceInput): string[] {
-  return [...new Set([...Object.keys(s.columns), ...(s.timestamp ? [s.timestamp] : []), ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : [])])];
+  return [...new Set([...Object.keys(s.columns), ...(s.timestamp ? [s.timestamp] : []), ...Object.values(s.units), ...(s.loaded_at ? [s.loaded_at] : []), ...(s.pair_key ? [s.pair_key] : [])])];
 }
 
 /** Parses an expression field and checks that it only names the source's columns. */
@@ -134,7 +135,7 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
     };
     let source: Located<SourceInput> | undefined;
     if (t === 'ratio') {
-      for (const f of ['source', 'value', 'baseline', 'filter', 'window', 'capping'] as const) {
+      for (const f of ['source', 'value', 'baseline', 'filter', 'window', 'capping', 'quantile', 'level', 'ignore_zeros'] as const) {
         notFor(f, `a ratio metric takes ${f} from its numerator and denominator metrics; set it there`);
       }
       for (const part of ['numerator', 'denominator'] as const) {
@@ -145,7 +146,7 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
         }
         const target = raw.metrics.get(name);
         if (!target) diagnostics.push(m.file.diagnostic(at(part), unknownName('metric', name, [...raw.metrics.keys()])));
-        else if (target.value.type === 'ratio' || target.value.type === 'paired') {
+        else if (target.value.type === 'ratio' || target.value.type === 'paired' || target.value.type === 'quantile') {
           diagnostics.push(m.file.diagnostic(at(part), `${part} '${name}' is a ${target.value.type} metric; use a proportion, mean or count metric`));
         }
       }
@@ -157,17 +158,23 @@ export function loadModels(dir: string, root: string): { models: Models; diagnos
         source = raw.sources.get(m.value.source);
         if (!source) diagnostics.push(m.file.diagnostic(at('source'), unknownName('source', m.value.source, sourceNames)));
       }
-      if ((t === 'mean' || t === 'paired') && m.value.value === undefined) {
+      if ((t === 'mean' || t === 'paired' || t === 'quantile') && m.value.value === undefined) {
         diagnostics.push(m.file.diagnostic(m.path, `a ${t} metric needs a value expression (for example value: amount)`));
       }
       if ((t === 'proportion' || t === 'count') && m.value.value !== undefined) {
-        diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean and paired metrics; a ${t} metric counts matching events`));
+        diagnostics.push(m.file.diagnostic(at('value'), `value is only used by mean, paired and quantile metrics; a ${t} metric counts matching events`));
       }
-      if (t === 'paired' && m.value.baseline === undefined) {
-        diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit)'));
+      // A source with pair_key pairs rows across arms by that id: the control arm's value is the baseline.
+      const pairKeyed = source?.value.pair_key !== undefined;
+      if (t === 'paired' && !pairKeyed && m.value.baseline === undefined) {
+        diagnostics.push(m.file.diagnostic(m.path, 'a paired metric needs a baseline expression (the control outcome of the same unit), or a source with pair_key'));
+      }
+      if (t === 'paired' && pairKeyed && m.value.baseline !== undefined) {
+        diagnostics.push(m.file.diagnostic(at('baseline'), `source '${m.value.source}' has pair_key: each variant's value is paired with control's value of the same ${source!.value.pair_key}, so baseline is not used`));
       }
       if (t !== 'paired') notFor('baseline', 'baseline is only used by paired metrics');
-      if (t === 'proportion' || t === 'paired') notFor('capping', `capping does not apply to a ${t} metric`);
+      if (t === 'proportion' || t === 'paired' || t === 'quantile') notFor('capping', `capping does not apply to a ${t} metric`);
+      quantileFieldDiagnostics(m, at, diagnostics);
       const cap = m.value.capping;
       if (cap && (cap.percentile === undefined) === (cap.value === undefined)) {
         diagnostics.push(m.file.diagnostic(at('capping'), 'capping needs exactly one of percentile (for example 0.99) or value'));

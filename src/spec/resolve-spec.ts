@@ -26,6 +26,7 @@ function resolveSource(src: Located<SourceInput>, unit: string): ResolvedSource 
     loadedAt: s.loaded_at ?? null,
     experimentKeyColumn: s.experiment_key ?? null,
     variantColumn: s.variant ?? null,
+    ...(s.pair_key ? { pairKey: s.pair_key } : {}),
     columns: s.columns,
     dimensions: s.dimensions,
     location: locationOf(src),
@@ -137,7 +138,8 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       const cap = c.value.capping;
       return {
         name: c.name,
-        kind: c.value.type,
+        // A quantile metric's per-unit value is a mean metric's (the sum of value in the window).
+        kind: c.value.type === 'quantile' ? 'mean' : c.value.type,
         source: resolveSource(src, spec.unit),
         value: c.valueExpr,
         baseline: c.baselineExpr,
@@ -163,6 +165,7 @@ export function resolveSpec(file: YamlFile, models: Models): { experiment?: Reso
       // Proportions: the spec gives percentage points; results and decisions use fractions.
       maxAbsoluteHarm: r.absHarm === undefined ? null : m.value.type === 'proportion' ? r.absHarm / 100 : r.absHarm,
       label: m.value.label ?? m.name,
+      ...(m.value.type === 'quantile' ? { quantile: { level: m.value.quantile!, ignoreZeros: m.value.ignore_zeros ?? false, levelOf: m.value.level ?? 'unit' } } : {}),
     });
   }
 

@@ -48,6 +48,9 @@ export const SourceSchema = z
     loaded_at: ColumnName.optional().describe('load time column, for the data latency check'),
     experiment_key: ColumnName.optional().describe('for exposure sources: column holding the experiment key'),
     variant: ColumnName.optional().describe('for exposure sources: column holding the variant key'),
+    pair_key: ColumnName.optional().describe(
+      'matched pairs: column holding the id of the input a row was produced from (a request replayed to a shadow variant); paired metrics over this source pair each variant\'s rows with control\'s rows of the same id',
+    ),
     columns: z.record(ColumnName, ColumnType).default({}).describe('other columns usable in expressions'),
     dimensions: z.array(ColumnName).default([]).describe('columns results can be broken down by'),
   })
@@ -72,11 +75,15 @@ export const CappingSchema = z
 export const MetricSchema = z
   .object({
     description: z.string().optional(),
-    type: z.enum(['proportion', 'mean', 'count', 'ratio', 'paired']).describe(
+    type: z.enum(['proportion', 'mean', 'count', 'ratio', 'paired', 'quantile']).describe(
       'proportion: share of units with a matching event; mean: per-unit sum of value; count: matching events per unit; ' +
         'ratio: sum of the numerator metric over sum of the denominator metric (delta method); ' +
-        'paired: per-unit difference value - baseline, for units that carry both outcomes',
+        'paired: per-unit difference value - baseline, for units that carry both outcomes; ' +
+        'quantile: a quantile (e.g. p90) of the per-unit sum of value, from exact order statistics per arm',
     ),
+    quantile: z.number().gt(0).lt(1).optional().describe('quantile only: the level, e.g. 0.5 (median), 0.9 (p90) or 0.99 (p99)'),
+    level: z.enum(['unit', 'event']).optional().describe('quantile only: unit (the default) takes the quantile of per-unit values; event takes it over every matching event, with a variance clustered by unit'),
+    ignore_zeros: z.boolean().optional().describe('quantile only: leave out units whose value is 0 or who have no matching events (e.g. p90 latency of users who loaded a page)'),
     source: Name.optional().describe('the table the metric reads; not used by ratio metrics'),
     value: z.string().min(1).optional().describe('expression over the source columns; required for mean and paired'),
     baseline: z.string().min(1).optional().describe('paired only: expression for the control outcome of the same unit'),

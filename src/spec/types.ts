@@ -13,13 +13,15 @@ export interface ResolvedSource {
   loadedAt: string | null;
   experimentKeyColumn: string | null;
   variantColumn: string | null;
+  /** Matched pairs by id: paired metrics over this source pair rows across arms by this column. */
+  pairKey?: string | null;
   columns: Record<string, 'string' | 'number' | 'boolean' | 'timestamp'>;
   dimensions: string[];
   /** Where the source is defined (models/<file>.yaml:LINE:COL), for warehouse error messages. */
   location?: string;
 }
 
-export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired';
+export type MetricKind = 'proportion' | 'mean' | 'count' | 'ratio' | 'paired' | 'quantile';
 export type MetricRole = 'primary' | 'secondary' | 'guardrail';
 
 export type Capping = { kind: 'percentile'; percentile: number; ignoreZeros: boolean } | { kind: 'value'; value: number };
@@ -58,6 +60,8 @@ export interface ResolvedMetric {
   maxAbsoluteHarm: number | null;
   /** Plain-words name for readers (models `label`); the metric's id when unset. */
   label: string;
+  /** Quantile metrics: the level (0.9 = p90), whether values of 0 are left out, and whether it is over per-unit values or over events. */
+  quantile?: { level: number; ignoreZeros: boolean; levelOf: 'unit' | 'event' };
 }
 
 /** How the spec asks for its numbers to be computed (spec `analysis:`, defaults applied). */

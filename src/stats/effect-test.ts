@@ -41,6 +41,11 @@ export interface EffectEstimate {
    * exact p-value (up to 1), which multiple-testing corrections use instead.
    */
   pValueExact?: number;
+  /**
+   * Set with pValueExact when the estimate lies on the side the one-sided alternative excludes: the
+   * p-value is then at least 0.5 by construction, and the report says why rather than printing 0.500.
+   */
+  wrongDirection?: true;
 }
 
 /** Inputs of one frequentist test on a lift: point estimate, its variance, dof and total units. */
@@ -98,7 +103,9 @@ export function testEffect(input: EffectInput, options: TestOptions = {}): Effec
   const pValue = sequentialOneSidedPValue(lift, variance, totalUnits, alpha, sides, tuning);
   const ci: Interval = sides === 'greater' ? [lift - half, null] : [null, lift + half];
   if (pValue < SEQUENTIAL_ONE_SIDED_P_CAP) return { ...base, ci, pValue };
-  return { ...base, ci, pValue, pValueExact: Math.max(pValue, sequentialOneSidedPValueExact(lift, variance, totalUnits, alpha, sides, tuning)) };
+  const exact = Math.max(pValue, sequentialOneSidedPValueExact(lift, variance, totalUnits, alpha, sides, tuning));
+  const wrong = (sides === 'greater' ? lift : -lift) <= 0;
+  return { ...base, ci, pValue, pValueExact: exact, ...(wrong ? { wrongDirection: true as const } : {}) };
 }
 
 /** The same test's interval for an estimate at another level (used for multiple-testing adjusted intervals). */

@@ -51,9 +51,9 @@ const queries = compiled.compiled.flatMap((c) => c.steps.map((s) => ({ name: `${
 
 describe('compiled Postgres SQL', () => {
   it('covers every step of every demo spec', () => {
-    expect(compiled.compiled.map((c) => c.experimentId).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
-    // recommendation_carousel declares its assignment scheme: one more step.
-    expect(queries.length).toBe(5 * STEPS.length + 1);
+    expect(compiled.compiled.map((c) => c.experimentId).sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(queries.length).toBe(8 * STEPS.length + 3);
     expect(queries.some((q) => q.sql.includes('WITHIN GROUP'))).toBe(true);
   });
 

@@ -48,7 +48,8 @@ describe('buildDemoData: files and determinism', () => {
     const [a, b, c] = await Promise.all([mainPath, same, other].map((p) => fingerprint(p, TABLES)));
     expect(b).toEqual(a);
     for (const table of TABLES) expect(c[table]).not.toBe(a[table]);
-  });
+    // Two full builds (eight experiments): 15 s alone, over a minute on the shared two-core machine.
+  }, 180_000);
 
   it('replaces an existing file and a leftover .tmp, and scales unit counts', async () => {
     const path = join(dir, 'small.duckdb');

@@ -65,8 +65,9 @@ describe('exptrack analyze: quantile, lower-is-better and SRM options (issue #12
     expect(m.kind).toBe('quantile');
     expect(m.quantile.ranks[0]).toEqual({ variant: 'control', ...quantileOrderRanks(2000, 0.9) });
     const z = standardNormalQuantile(0.975);
-    const seA = (327 - 295) / (2 * z);
-    const seB = (293 - 268) / (2 * z);
+    // gbstats' unit-level quantile variance: (n - 1) / n se^2 for the quantile itself.
+    const seA = ((327 - 295) / (2 * z)) * Math.sqrt(1999 / 2000);
+    const seB = ((293 - 268) / (2 * z)) * Math.sqrt(2099 / 2100);
     const c = m.comparisons[0];
     expect(c.absolute.lift).toBeCloseTo(-30, 9);
     expect(c.absolute.se).toBeCloseTo(Math.sqrt(seA ** 2 + seB ** 2), 9);

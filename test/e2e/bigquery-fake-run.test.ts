@@ -69,15 +69,15 @@ describe('exptrack on a BigQuery target (fake server)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { estimate: { queries: { experiment: string; file: string; bytes: number }[]; totalBytes: number } };
-    // recommendation_carousel declares its assignment scheme: one more step.
-    expect(out.estimate.queries).toHaveLength(5 * STEPS.length + 1);
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(out.estimate.queries).toHaveLength(8 * STEPS.length + 3);
     for (const q of out.estimate.queries) {
       const sql = readFileSync(join(project, 'target', 'compiled', q.experiment, q.file), 'utf8');
       expect(q.bytes, `${q.experiment}/${q.file}`).toBe(sql.length * 1000);
     }
     expect(out.estimate.totalBytes).toBe(out.estimate.queries.reduce((a, q) => a + q.bytes, 0));
     const text = await cli(['compile', '--estimate', '-t', 'bq']);
-    expect(text.stdout).toMatch(new RegExp(`^estimate total: [\\d.]+ (KiB|MiB) \\(\\d+ bytes\\) in ${5 * STEPS.length + 1} queries$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^estimate total: [\\d.]+ (KiB|MiB) \\(\\d+ bytes\\) in ${8 * STEPS.length + 3} queries$`, 'm'));
     const local = await cli(['compile', '--estimate']);
     expect(local.code).toBe(0);
     expect(local.stderr).toContain("target 'local' (duckdb) gives no dry-run byte estimates");

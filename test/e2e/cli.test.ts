@@ -96,7 +96,7 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     expect(summary.exitCode).toBe(1);
-    expect(summary.experiments).toHaveLength(5);
+    expect(summary.experiments).toHaveLength(8);
     expect(summary.experiments.find((e: { id: string }) => e.id === 'pricing_banner').failedChecks).toContainEqual({ reasonCode: 'SRM_DETECTED', severity: 'error' });
     expect(r.stderr).toContain('checkout_redesign: [1/6] exposures');
     expect(r.stderr).toContain('[3/6] sources');
@@ -157,7 +157,7 @@ describe('exptrack CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('building demo warehouse');
     expect(r.stdout).toContain('checkout_redesign: SHIP one_page');
-    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'index.md', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect(readdirSync(join(fresh, 'reports')).sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'index.md', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
   });
 
   it('the committed JSON Schemas are the ones the zod schemas generate', async () => {

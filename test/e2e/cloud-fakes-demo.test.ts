@@ -57,7 +57,8 @@ beforeAll(async () => {
     const summary = await runProject({ config, target: getTarget(config, name), selectors: [], asOf: config.asOf!, reportsDir: join(project, `reports-${name}`) });
     results.set(name, new Map(summary.experiments.map((e) => [e.id, JSON.parse(readFileSync(join(e.packageDir, 'results.json'), 'utf8')) as Results])));
   }
-}, 300_000);
+  // Three full runs of eight demo specs (DuckDB, fake BigQuery, fake Snowflake): minutes on a shared machine.
+}, 600_000);
 
 afterAll(async () => {
   await Promise.all([bq?.stop(), sf?.stop()]);
@@ -89,7 +90,7 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
   it('every spec: every number of results.json equals DuckDB’s (aggregate rows exactly, statistics within 1e-9)', () => {
     const base = results.get('local')!;
     const other = results.get(TARGET[cloud])!;
-    expect([...other.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect([...other.keys()].sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     let capped = 0;
     let dimensionRows = 0;
     for (const [id, r] of base) {
@@ -112,8 +113,10 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
   it('every compiled step of every spec returns DuckDB’s rows (decimals exactly)', async () => {
     const queries = compiledQueries(compileDemoFor(cloud));
     const native = new Map(compiledQueries(compileDemoFor('duckdb')).map((q) => [q.key, q.sql]));
-    // Every step, plus the assignment audit of the one demo spec that declares its scheme.
-    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 1);
+    // Every step, plus the assignment audit of the one demo spec that declares its scheme and the
+    // ranks and shift-bins steps of the one that asks for a rank test (upsell_widget).
+    expect(new Set(queries.map((q) => q.file)).size).toBe(STEPS.length + 3);
+    expect(queries.some((q) => q.key.startsWith('upsell_widget') && q.file.endsWith('_ranks.sql'))).toBe(true);
     for (const q of queries) {
       const rows: unknown[][] =
         cloud === 'bigquery'
@@ -139,7 +142,8 @@ describe.each(CLOUDS)('the demo through the fake %s', (cloud) => {
         }),
       );
     }
-  });
+    // Eight demo specs, every step each, through two SQL translations: minutes on a shared two-core machine.
+  }, 240_000);
 
   it('plan gives DuckDB’s baseline, traffic and sample sizes', async () => {
     const opts = { asOf: config.asOf!, lookbackDays: 28, days: 14, mde: null, lift: 0.05, power: 0.8 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SHIFT_BINS } from '../../src/compile/artifacts.js';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
 import { DEMO_TRUTH } from '../../src/demo/build-demo-data.js';
 import type { Results } from '../../src/run/results.js';
@@ -26,7 +27,7 @@ const primary = (id: string) => results.get(id)!.metrics.find((m) => m.role === 
 
 describe('demo run on DuckDB', () => {
   it('writes one package per demo spec and exits 1 because three specs fail error checks', () => {
-    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect(summary.experiments.map((e) => e.id).sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     expect(summary.exitCode).toBe(1);
   });
 
@@ -79,7 +80,11 @@ describe('demo run on DuckDB', () => {
       // The daily series adds one row per variant and UTC exposure day.
       const daily = results.get(s.id)!.data.daily;
       expect(daily.length).toBeLessThanOrEqual(results.get(s.id)!.experiment.variants.length * 29);
-      expect(s.rowsTransferred - fingerprints.length - daily.length).toBeLessThan(40);
+      // The Hodges-Lehmann shift bins: per arm at most SHIFT_BINS rows per ranking, whatever the units.
+      const r = results.get(s.id)!;
+      const shiftBins = r.data.shift_bins?.length ?? 0;
+      expect(shiftBins).toBeLessThanOrEqual(2 * SHIFT_BINS * (r.experiment.analysis.mannWhitney?.length ?? 0) * (r.experiment.variants.length - 1));
+      expect(s.rowsTransferred - fingerprints.length - daily.length - shiftBins).toBeLessThan(40);
     }
     const r = results.get('checkout_redesign')!;
     // 2 variants x (overall + 5 countries + 3 platforms) = 18 metric rows.

@@ -123,6 +123,15 @@ describe('Mann-Whitney on the demo warehouse (checkout_redesign data, revenue_pe
       expect(mw[0].nControl).toBe(c.length);
       expect(mw[0].nTreatment).toBe(t.length);
       expect(mw[0].u).toBeCloseTo(u, 6);
+      // The Hodges-Lehmann bounds contain the exact median of the n_c n_t differences t - c: fewer than
+      // r1 differences lie below the lower bound and at least r2 at or below the upper bound.
+      const hl = mw[0].hodgesLehmann!;
+      const pairs = c.length * t.length;
+      const [r1, r2] = [Math.floor((pairs + 1) / 2), Math.floor(pairs / 2) + 1];
+      const countBelow = (bound: number, strict: boolean) => t.reduce((a, x) => a + (c.length - below(x - bound, !strict)), 0);
+      expect(countBelow(hl.lower, true)).toBeLessThan(r1);
+      expect(countBelow(hl.upper, false)).toBeGreaterThanOrEqual(r2);
+      expect(hl.lower).toBeLessThanOrEqual(hl.upper);
       // The planted conversion lift shifts revenue per user up.
       expect(mw[0].probabilityOfSuperiority).toBeGreaterThan(0.5);
       expect(mw[0].pValue).toBeLessThan(0.05);

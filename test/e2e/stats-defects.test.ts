@@ -135,3 +135,17 @@ describe('one-sided sequential tests with Benjamini-Hochberg (defect 2)', () => 
     expect(pv.pValueAdjusted).toBeGreaterThan(0.5);
   });
 });
+
+describe('one-sided sequential p-value at the cap (issue 12, round two item 4)', () => {
+  it('shows "p ≥ 0.5", and why when the effect lies on the excluded side, never "p = 0.500"', () => {
+    const r = results.get('seq_one_sided_bh')!;
+    const pv = r.metrics.find((m) => m.name === 'page_views')!.comparisons[0].relative;
+    expect(pv.pValueExact).toBeDefined();
+    // test: one_sided on metrics where higher is better: the alternative is 'greater'.
+    expect(pv.wrongDirection === true).toBe(pv.lift <= 0);
+    const report = reports.get('seq_one_sided_bh')!;
+    expect(report).not.toContain('p = 0.500');
+    const row = tableRows(report, '| Metric | Id | Role | Variant |').find((x) => x.includes('`page_views`'))!;
+    expect(row).toContain(pv.wrongDirection ? 'p ≥ 0.5 (effect in the wrong direction)' : 'p ≥ 0.5');
+  });
+});

@@ -1,5 +1,5 @@
 // The whole demo on every warehouse that runs here, on the same data: DuckDB builds the demo warehouse,
-// the loader copies it into a real PostgreSQL server, runProject runs the five specs on each, and every
+// the loader copies it into a real PostgreSQL server, runProject runs the eight specs on each, and every
 // statistic of results.json must agree across warehouses to 1e-9 (relative); the aggregate rows (and
 // so dataDigest) must be identical.
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig, type Target } from '../../src/config/project-config.js';
 import type { Results } from '../../src/run/results.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
+import { SHIFT_BINS } from '../../src/compile/artifacts.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { compareResults } from '../helpers/compare-results.js';
 import { demoProject } from '../helpers/demo-project.js';
@@ -78,10 +79,10 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
     runs.set(warehouse, { summary, results });
   });
 
-  it('runs all five specs and finds what is planted in the data', () => {
+  it('runs all eight specs and finds what is planted in the data', () => {
     const { summary, results } = runs.get(warehouse)!;
     expect(summary.target.type).toBe(warehouse);
-    expect([...results.keys()].sort()).toEqual(['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel']);
+    expect([...results.keys()].sort()).toEqual(['checkout_layout_copy', 'checkout_redesign', 'homepage_aa', 'homepage_hero', 'mobile_onboarding', 'pricing_banner', 'recommendation_carousel', 'upsell_widget']);
     expect(results.get('recommendation_carousel')!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status).toBe('fail');
     for (const id of ['checkout_redesign', 'homepage_aa', 'mobile_onboarding', 'pricing_banner']) {
       expect(results.get(id)!.checks.find((c) => c.reasonCode === 'ASSIGNMENT_MISMATCH')!.status, id).toBe('pass');
@@ -90,6 +91,15 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
     expect(results.get('homepage_aa')!.decision.recommendation).not.toBe('ship');
     expect(results.get('pricing_banner')!.checks.find((c) => c.reasonCode === 'SRM_DETECTED')!.status).toBe('fail');
     expect(results.get('mobile_onboarding')!.checks.find((c) => c.reasonCode === 'DATA_STALE')!.status).toBe('fail');
+    // Round two: the rank test (08_ranks on this warehouse), the 2x2 interaction and the three-arm bandit advice.
+    const mw = results.get('upsell_widget')!.metrics.find((m) => m.name === 'revenue_per_user')!.mannWhitney![0];
+    expect(mw.probabilityOfSuperiority).toBeGreaterThan(0.5);
+    expect(mw.pValue).toBeLessThan(0.05);
+    const interaction = results.get('checkout_layout_copy')!.factorial!.metrics[0].effects.find((e) => e.kind === 'interaction')!;
+    expect(interaction.effect.ci[0]!).toBeGreaterThan(0);
+    const advice = results.get('homepage_hero')!.bandit!.arms;
+    expect(advice.map((a) => a.variant)).toEqual(['control', 'hero_video', 'hero_reviews']);
+    expect(advice.find((a) => a.variant === 'hero_reviews')!.advisedWeight).toBeGreaterThan(0.5);
     expect(summary.exitCode).toBe(1);
   });
 
@@ -101,7 +111,10 @@ describe.each(WAREHOUSES)('the demo on %s', (warehouse) => {
       // The daily series adds one row per variant and UTC exposure day: bounded by days, not units.
       const r = runs.get(warehouse)!.results.get(s.id)!;
       expect(r.data.daily.length).toBeLessThanOrEqual(r.experiment.variants.length * 44);
-      expect(s.rowsTransferred - fingerprints.length - r.data.daily.length).toBeLessThan(40);
+      // The Hodges-Lehmann shift bins: per arm at most SHIFT_BINS rows per ranking, whatever the units.
+      const shiftBins = r.data.shift_bins?.length ?? 0;
+      expect(shiftBins).toBeLessThanOrEqual(2 * SHIFT_BINS * (r.experiment.analysis.mannWhitney?.length ?? 0) * (r.experiment.variants.length - 1));
+      expect(s.rowsTransferred - fingerprints.length - r.data.daily.length - shiftBins).toBeLessThan(40);
     }
   });
 });

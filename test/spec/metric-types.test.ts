@@ -42,8 +42,23 @@ describe('ratio, paired and capped metrics', () => {
     const extra = '  lat:\n    type: paired\n    source: web_events\n    value: amount\n  pv:\n    type: mean\n    source: web_events\n    value: amount\n    baseline: amount\n';
     const diags = diagnosticsOf(withExtra(extra));
     const text = `metrics:\n${extra}`;
-    expect(diags).toContainEqual(expect.objectContaining({ file: EXTRA, field: 'metrics.lat', message: 'a paired metric needs a baseline expression (the control outcome of the same unit)' }));
+    expect(diags).toContainEqual(expect.objectContaining({ file: EXTRA, field: 'metrics.lat', message: 'a paired metric needs a baseline expression (the control outcome of the same unit), or a source with pair_key' }));
     expect(diags).toContainEqual({ file: EXTRA, ...locate(text, 'amount\n', '    baseline: '), field: 'metrics.pv.baseline', message: 'baseline is only used by paired metrics' });
+  });
+
+  it('pairs by pair id over a source with pair_key: no baseline needed, and one given is refused at its line', () => {
+    const text =
+      'sources:\n  shadow:\n    table: main.shadow\n    units: { user: user_id }\n    timestamp: event_at\n    pair_key: request_id\n    columns: { latency_ms: number }\n' +
+      'metrics:\n  lat:\n    type: paired\n    source: shadow\n    value: latency_ms\n  lat2:\n    type: paired\n    source: shadow\n    value: latency_ms\n    baseline: latency_ms\n';
+    const diags = diagnosticsOf(tempProject({ specs: { 's.yaml': BASE_SPEC }, models: { ...repoModels, 'extra.yaml': text } }));
+    expect(diags.filter((d) => d.field.startsWith('metrics.lat') || d.field.startsWith('sources.shadow'))).toEqual([
+      {
+        file: EXTRA,
+        ...locate(text, 'latency_ms\n', '    baseline: '),
+        field: 'metrics.lat2.baseline',
+        message: "source 'shadow' has pair_key: each variant's value is paired with control's value of the same request_id, so baseline is not used",
+      },
+    ]);
   });
 
   it('needs exactly one of percentile or value in capping, and no capping on proportions', () => {

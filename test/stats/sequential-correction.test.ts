@@ -8,6 +8,7 @@ import {
   sequentialRho,
   testEffect,
 } from '../../src/stats/index.js';
+import { pvalOf } from '../../src/util/format.js';
 
 const seq = { sides: 'greater' as const, sequential: { tuning: 5000 } };
 
@@ -34,6 +35,18 @@ describe('exact one-sided sequential p-value', () => {
     expect(weak.pValueExact).toBeGreaterThan(0.5);
     const strong = testEffect({ lift: 0.08, variance: 0.0004, dof: 9998, totalUnits: 10_000 }, seq);
     expect(strong.pValueExact).toBeUndefined();
+  });
+
+  it('marks a capped estimate on the excluded side, and the report format says so instead of p = 0.500', () => {
+    const weak = testEffect({ lift: 0.001, variance: 0.0004, dof: 9998, totalUnits: 10_000 }, seq);
+    expect(weak.wrongDirection).toBeUndefined();
+    expect(pvalOf(weak)).toBe('p ≥ 0.5');
+    const wrong = testEffect({ lift: -0.001, variance: 0.0004, dof: 9998, totalUnits: 10_000 }, seq);
+    expect(wrong.wrongDirection).toBe(true);
+    expect(pvalOf(wrong)).toBe('p ≥ 0.5 (effect in the wrong direction)');
+    const less = testEffect({ lift: 0.001, variance: 0.0004, dof: 9998, totalUnits: 10_000 }, { ...seq, sides: 'less' });
+    expect(less.wrongDirection).toBe(true);
+    expect(pvalOf({ pValue: 0.0123 })).toBe('p = 0.012');
   });
 });
 

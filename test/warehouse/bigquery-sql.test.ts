@@ -60,6 +60,7 @@ describe('BigQuery partials', () => {
   MIN({{> date_day ts=(col "t" "ts")}}) AS g,
   {{> safe_divide numerator=(col "t" "n") denominator=(col "t" "amount")}} AS h,
   SUM({{> to_double value=(col "t" "n")}}) AS i,
+  MIN({{> whole_number value=(col "t" "amount")}}) AS m,
   {{> percentile value=(col "t" "amount") fraction=0.95}} AS j,
   {{> xor_agg value=(col "t" "h")}} AS k,
   MIN({{> hash64 value=(col "t" "s")}}) AS l
@@ -74,6 +75,7 @@ GROUP BY {{col "t" "n"}}, {{col "t" "amount"}}
     expect(sql).toContain('PERCENTILE_CONT(CAST(`t`.`amount` AS FLOAT64), 0.95) OVER ()');
     expect(sql).toContain('TIMESTAMP_ADD(`t`.`ts`, INTERVAL -3600 SECOND)');
     expect(sql).toContain('`my-project`.`events`.`t`');
+    expect(sql).toContain('CAST(`t`.`amount` AS INT64)');
     await expectValid(sql, 'partial probe');
     // Every partial was read from bigquery/ or default/, never from another warehouse's folder.
     expect([...renderer.files.keys()].every((f) => /sql\/(bigquery|default|steps)\//.test(f))).toBe(true);

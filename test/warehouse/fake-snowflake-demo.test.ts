@@ -54,7 +54,7 @@ targets:
     mkdirSync(join(root, 'reports-sf'));
     viaSnowflake = await runProject({ config: project, target: getTarget(project, 'sf'), selectors: [], asOf: DEMO_AS_OF, reportsDir: join(root, 'reports-sf') });
     direct = await runProject({ config: project, target: getTarget(project, 'local'), selectors: [], asOf: DEMO_AS_OF, reportsDir: join(root, 'reports-duckdb') });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     connection?.closeSync();
@@ -66,10 +66,10 @@ targets:
   it('runs every step of every demo spec once, tagged, on one session', () => {
     // The catalogue read (run's first step, shared by the specs) is one more query.
     const steps = fake.executions.filter((q) => !/^ALTER SESSION/.test(q.sql) && JSON.parse(String(q.parameters.QUERY_TAG)).step !== 'catalogue');
-    // recommendation_carousel declares its assignment scheme: one more step.
-    expect(steps).toHaveLength(5 * STEPS.length + 1);
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(steps).toHaveLength(8 * STEPS.length + 3);
     const tags = steps.map((q) => JSON.parse(String(q.parameters.QUERY_TAG)) as { experiment: string; step: string });
-    expect(new Set(tags.map((t) => `${t.experiment}/${t.step}`)).size).toBe(5 * STEPS.length + 1);
+    expect(new Set(tags.map((t) => `${t.experiment}/${t.step}`)).size).toBe(8 * STEPS.length + 3);
     expect(fake.sessionDeletes).toBe(1);
   });
 

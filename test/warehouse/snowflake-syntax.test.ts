@@ -65,9 +65,9 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
     queries = (await compileDemo(PLACEHOLDER_SNOWFLAKE_CONFIG)).queries;
   });
 
-  it('compiles all five demo specs, every step, in Snowflake spelling', () => {
-    // recommendation_carousel declares its assignment scheme, so it has the assignment step too.
-    expect(queries).toHaveLength(5 * STEPS.length + 1);
+  it('compiles all eight demo specs, every step, in Snowflake spelling', () => {
+    // recommendation_carousel declares its assignment scheme and upsell_widget a rank test (ranks and shift bins): three more steps.
+    expect(queries).toHaveLength(8 * STEPS.length + 3);
     for (const q of queries) {
       expect(q.sql).toMatch(/^-- exptrack experiment \w+, step \w+/);
       expect(q.sql).toMatch(/'2026-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}'::TIMESTAMP_NTZ/);
@@ -82,7 +82,7 @@ describe('Snowflake SQL of every demo spec parses with independent parsers', () 
   });
 
   it('the parsers reject a real syntax error, also near GROUPING SETS', () => {
-    const metrics = queries.find((q) => q.sql.includes('GROUPING SETS'))!;
+    const metrics = queries.find((q) => q.sql.includes('GROUPING SETS') && q.sql.includes('COUNT(*) AS units'))!;
     expect(() => parseWithNodeSqlParser(metrics.sql.replace('GROUP BY GROUPING SETS', 'GROUP GROUPING SETS'))).toThrow();
     expect(() => parseWithNodeSqlParser(metrics.sql.replace('COUNT(*) AS units', 'COUNT(*) AS AS units'))).toThrow();
     expect(validate(metrics.sql.replace('COUNT(*) AS units', 'COUNT(*) AS AS units'), 'snowflake').valid).toBe(false);
@@ -109,6 +109,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
         '  MIN({{> date_day ts=(col "t" "at")}}) AS c7,',
         '  MAX({{> safe_divide numerator=(col "t" "amount") denominator=(col "t" "n")}}) AS c8,',
         '  SUM({{> to_double value=(col "t" "n")}}) AS c9,',
+        '  MIN({{> whole_number value=(col "t" "amount")}}) AS c13,',
         '  {{> percentile value=(col "t" "amount") fraction=0.95}} AS c10,',
         '  MAX({{> hash64 value=(col "t" "a")}}) AS c11,',
         '  {{> xor_agg value=(col "t" "h")}} AS c12',
@@ -129,6 +130,7 @@ describe('every partial of the contract has a Snowflake spelling that parses', (
       'PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY CAST("t"."amount" AS DOUBLE))',
       "TO_NUMBER(UPPER(SUBSTR(MD5(\"t\".\"a\"), 1, 16)), 'XXXXXXXXXXXXXXXX')",
       'CAST(BITXOR_AGG("t"."h") AS VARCHAR)',
+      'CAST("t"."amount" AS BIGINT)',
     ]) {
       expect(sql).toContain(spelling);
     }

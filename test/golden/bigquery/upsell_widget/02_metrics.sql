@@ -1,0 +1,132 @@
+-- exptrack experiment upsell_widget, step metrics, as of 2026-11-01T00:00:00.000Z
+-- Per-unit values inside each metric's window (and, for CUPED, in the window before first exposure),
+-- then per-variant sums, sums of squares and cross-products. Only the aggregates leave the warehouse.
+-- Values are summed as integers or exact decimals, which add up exactly in any order: a re-run on
+-- the same data returns the same bytes.
+WITH
+exposure_rows AS (
+  SELECT
+    `x`.`user_id` AS unit_id,
+    CAST(`x`.`variant` AS STRING) AS variant,
+    `x`.`exposed_at` AS exposed_at
+  FROM `main`.`exposures` AS x
+  WHERE `x`.`experiment_key` = 'upsell_widget'
+    AND `x`.`user_id` IS NOT NULL
+    AND `x`.`exposed_at` >= TIMESTAMP '2026-10-04 00:00:00.000 UTC'
+    AND `x`.`exposed_at` < TIMESTAMP '2026-11-01 00:00:00.000 UTC'
+),
+`audience_1` AS (
+  -- audience filter internal_traffic (exclude)
+  SELECT DISTINCT `f`.`user_id` AS unit_id
+  FROM `main`.`exposures` AS f
+  WHERE (`f`.`is_employee` = TRUE)
+    AND `f`.`exposed_at` >= TIMESTAMP '2026-10-04 00:00:00.000 UTC'
+    AND `f`.`exposed_at` < TIMESTAMP '2026-11-01 00:00:00.000 UTC'
+),
+all_units AS (
+  SELECT
+    unit_id,
+    MIN(exposed_at) AS first_exposed_at,
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
+    MIN(variant) AS variant
+  FROM exposure_rows AS r
+  GROUP BY unit_id
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN `a1`.`unit_id` IS NULL THEN 0 ELSE 1 END AS `removed_by_1`
+  FROM all_units AS u
+  LEFT JOIN `audience_1` AS `a1` ON `a1`.`unit_id` = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE `removed_by_1` = 0
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('control', 'widget')
+),
+`source_1_units` AS (
+  SELECT
+    e.unit_id,
+    SUM(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_1_y`,
+    SUM(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND ((`s1`.`event_name` = 'order_completed') AND (`s1`.`amount` > 0)) THEN ROUND(CAST(`s1`.`amount` AS NUMERIC), 6) END) AS `m_1_x`,
+    MAX(CASE WHEN `s1`.`event_at` >= e.first_exposed_at AND `s1`.`event_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_2_y`,
+    MAX(CASE WHEN `s1`.`event_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`event_at` < e.first_exposed_at AND (`s1`.`event_name` = 'order_completed') THEN 1 ELSE 0 END) AS `m_2_x`
+  FROM exposures AS e
+  INNER JOIN `main`.`web_events` AS `s1`
+    ON `s1`.`user_id` = e.unit_id
+  WHERE `s1`.`event_at` >= TIMESTAMP '2026-09-20 00:00:00.000 UTC'
+    AND `s1`.`event_at` < TIMESTAMP '2026-11-01 00:00:00.000 UTC'
+  GROUP BY e.unit_id
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    COALESCE(`source_1_units`.`m_1_y`, 0) AS `m_1_y`,
+    COALESCE(`source_1_units`.`m_1_x`, 0) AS `m_1_x`,
+    COALESCE(`source_1_units`.`m_2_y`, 0) AS `m_2_y`,
+    COALESCE(`source_1_units`.`m_2_x`, 0) AS `m_2_x`
+  FROM exposures AS e
+  LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
+),
+caps_raw AS (
+  -- Winsorization: each capped column's cap, pooled over all arms.
+  SELECT
+    (
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_1_y` AS FLOAT64), 0.99) OVER ()
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS `m_1_y_cap`,
+    (
+      SELECT PERCENTILE_CONT(CAST(`u`.`m_1_x` AS FLOAT64), 0.99) OVER ()
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS `m_1_x_cap`
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    ROUND(CAST(`r`.`m_1_y_cap` AS NUMERIC), 6) AS `m_1_y_cap`,
+    ROUND(CAST(`r`.`m_1_x_cap` AS NUMERIC), 6) AS `m_1_x_cap`
+  FROM caps_raw AS r
+),
+analysed_values AS (
+  SELECT
+    u.*,
+    CASE WHEN `c`.`m_1_y_cap` IS NOT NULL AND `u`.`m_1_y` > `c`.`m_1_y_cap`
+      THEN `c`.`m_1_y_cap` ELSE `u`.`m_1_y` END AS `m_1_y_capped`,
+    `c`.`m_1_y_cap` AS `m_1_y_cap`,
+    CASE WHEN `c`.`m_1_x_cap` IS NOT NULL AND `u`.`m_1_x` > `c`.`m_1_x_cap`
+      THEN `c`.`m_1_x_cap` ELSE `u`.`m_1_x` END AS `m_1_x_capped`,
+    `c`.`m_1_x_cap` AS `m_1_x_cap`
+  FROM unit_values AS u
+  CROSS JOIN caps AS c
+)
+SELECT
+  variant,
+  COUNT(*) AS units,
+  MAX(`m_1_y_cap`) AS `m_1_y_cap`,
+  MAX(`m_1_x_cap`) AS `m_1_x_cap`,
+  SUM(`m_1_y_capped`) AS `m_1_y_sum`,
+  SUM(`m_1_y_capped` * `m_1_y_capped`) AS `m_1_y_sum_squares`,
+  SUM(`m_1_x_capped`) AS `m_1_x_sum`,
+  SUM(`m_1_x_capped` * `m_1_x_capped`) AS `m_1_x_sum_squares`,
+  SUM(`m_1_y_capped` * `m_1_x_capped`) AS `m_1_yx_sum`,
+  SUM(`m_2_y`) AS `m_2_y_sum`,
+  SUM(`m_2_y` * `m_2_y`) AS `m_2_y_sum_squares`,
+  SUM(`m_2_x`) AS `m_2_x_sum`,
+  SUM(`m_2_x` * `m_2_x`) AS `m_2_x_sum_squares`,
+  SUM(`m_2_y` * `m_2_x`) AS `m_2_yx_sum`
+FROM analysed_values
+GROUP BY variant

@@ -1,0 +1,137 @@
+-- exptrack experiment upsell_widget, step ranks, as of 2026-11-01T00:00:00.000Z
+-- Mann-Whitney U (Wilcoxon rank-sum): per metric and per treatment, the units of control and of that
+-- treatment are ranked together (ties get their average rank); per arm the rank sum, and the tie term
+-- sum over tied groups of (t^3 - t), returned as its per-row share t^2 - 1. Only aggregates leave.
+WITH
+exposure_rows AS (
+  SELECT
+    "x"."user_id" AS unit_id,
+    CAST("x"."variant" AS TEXT) AS variant,
+    "x"."exposed_at" AS exposed_at
+  FROM "main"."exposures" AS x
+  WHERE "x"."experiment_key" = 'upsell_widget'
+    AND "x"."user_id" IS NOT NULL
+    AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude)
+  SELECT DISTINCT "f"."user_id" AS unit_id
+  FROM "main"."exposures" AS f
+  WHERE ("f"."is_employee" = TRUE)
+    AND "f"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "f"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+all_units AS (
+  SELECT
+    unit_id,
+    MIN(exposed_at) AS first_exposed_at,
+    -- How many variants the unit saw (0, 1, or 2 meaning two or more): MIN and MAX need no per-unit
+    -- distinct set, which COUNT(DISTINCT) would build for every unit.
+    CASE WHEN MIN(variant) = MAX(variant) THEN 1 WHEN MIN(variant) IS NULL THEN 0 ELSE 2 END AS variant_count,
+    MIN(variant) AS variant
+  FROM exposure_rows AS r
+  GROUP BY unit_id
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('control', 'widget')
+),
+"source_1_units" AS (
+  SELECT
+    e.unit_id,
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_1_y",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS NUMERIC(38, 6)) END) AS "m_1_x",
+    MAX(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + 604800 * INTERVAL '1 second') AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_2_y",
+    MAX(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + -1209600 * INTERVAL '1 second') AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'order_completed') THEN 1 ELSE 0 END) AS "m_2_x"
+  FROM exposures AS e
+  INNER JOIN "main"."web_events" AS "s1"
+    ON "s1"."user_id" = e.unit_id
+  WHERE "s1"."event_at" >= TIMESTAMP '2026-09-20 00:00:00.000'
+    AND "s1"."event_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+  GROUP BY e.unit_id
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
+    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x",
+    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
+    COALESCE("source_1_units"."m_2_x", 0) AS "m_2_x"
+  FROM exposures AS e
+  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
+),
+caps_raw AS (
+  -- Winsorization: each capped column's cap, pooled over all arms.
+  SELECT
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_1_y" AS DOUBLE PRECISION))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_1_y_cap",
+    (
+      SELECT PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY CAST("u"."m_1_x" AS DOUBLE PRECISION))
+      FROM unit_values AS u
+      -- One row: a no-op after an aggregate; needed where the percentile is a window function (BigQuery).
+      LIMIT 1
+    ) AS "m_1_x_cap"
+),
+caps AS (
+  -- Caps as exact decimals, so every warehouse caps at the same value and sums stay exact.
+  SELECT
+    CAST("r"."m_1_y_cap" AS NUMERIC(38, 6)) AS "m_1_y_cap",
+    CAST("r"."m_1_x_cap" AS NUMERIC(38, 6)) AS "m_1_x_cap"
+  FROM caps_raw AS r
+),
+analysed_values AS (
+  SELECT
+    u.*,
+    CASE WHEN "c"."m_1_y_cap" IS NOT NULL AND "u"."m_1_y" > "c"."m_1_y_cap"
+      THEN "c"."m_1_y_cap" ELSE "u"."m_1_y" END AS "m_1_y_capped",
+    "c"."m_1_y_cap" AS "m_1_y_cap",
+    CASE WHEN "c"."m_1_x_cap" IS NOT NULL AND "u"."m_1_x" > "c"."m_1_x_cap"
+      THEN "c"."m_1_x_cap" ELSE "u"."m_1_x" END AS "m_1_x_capped",
+    "c"."m_1_x_cap" AS "m_1_x_cap"
+  FROM unit_values AS u
+  CROSS JOIN caps AS c
+)
+,
+rank_input AS (
+  SELECT 'revenue_per_user' AS metric, 'widget' AS treatment, variant, "m_1_y" AS v
+  FROM analysed_values
+  WHERE variant IN ('control', 'widget')
+),
+ranked AS (
+  SELECT
+    metric, treatment, variant,
+    RANK() OVER (PARTITION BY metric, treatment ORDER BY v) AS low_rank,
+    COUNT(*) OVER (PARTITION BY metric, treatment, v) AS ties
+  FROM rank_input
+  WHERE v IS NOT NULL
+)
+SELECT
+  metric, treatment, variant,
+  COUNT(*) AS units,
+  SUM(low_rank) AS low_rank_sum,
+  SUM(ties - 1) AS tie_rank_excess,
+  SUM(ties * ties - 1) AS tie_term
+FROM ranked
+GROUP BY metric, treatment, variant
+ORDER BY metric, treatment, variant
