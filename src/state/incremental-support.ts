@@ -11,6 +11,10 @@ export const INCREMENTAL_COMPONENT_KINDS: readonly string[] = ['proportion', 'me
 
 /** Why this experiment cannot refresh incrementally, or null when it can. */
 export function incrementalBlocker(exp: ResolvedExperiment): string | null {
+  // The state keeps each unit's dimension values from its exposure rows; an attribute table's value can
+  // change with no new exposure row, so its breakdown is computed only by a full refresh for now.
+  const attribute = (exp.attributeDimensions ?? [])[0];
+  if (attribute) return `dimension ${attribute.name} reads attribute table ${attribute.source.name}, which the incremental planner does not keep in state yet`;
   for (const m of exp.metrics) {
     if (!INCREMENTAL_METRIC_KINDS.includes(m.kind)) {
       return `metric ${m.name} is of kind '${m.kind}', which the incremental planner does not merge yet (it merges ${INCREMENTAL_METRIC_KINDS.join(', ')})`;

@@ -31,6 +31,13 @@ describe('the incremental planner', () => {
     expect(out).toEqual({ fallback: { mode: 'full', reason: expect.stringContaining("kind 'quantile'") } });
   });
 
+  it('names a dimension read from an attribute table (its values can change with no new exposure row)', () => {
+    const exp = structuredClone(experiments[0]);
+    const source = { ...exp.exposure.source, name: 'accounts', timestamp: null };
+    exp.attributeDimensions = [{ name: 'accounts.plan', source, column: 'plan' }];
+    expect(incrementalBlocker(exp)).toMatch(/dimension accounts\.plan reads attribute table accounts/);
+  });
+
   it('falls back when the adapter cannot hold a transaction', async () => {
     const runner = createStateRunner({
       target: { name: 't', type: 'bigquery', settings: {}, unsetVariables: [], state: { writeSchema: 'ds', incremental: true, lateLookbackSeconds: null, concurrency: null } },
