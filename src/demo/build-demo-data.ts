@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { appEventsSql, exposuresSql, TABLE_DDL, webEventsSql } from './demo-events-sql.js';
@@ -26,20 +27,8 @@ function removeDatabaseFiles(path: string): void {
  * never leaves a half-built file at dbPath. Returns row counts per table.
  */
 export async function buildDemoData(dbPath: string, opts: DemoOptions = {}): Promise<Record<string, number>> {
-  const seed = opts.seed ?? DEFAULT_DEMO_SEED;
-  const scale = opts.scale ?? 1;
   // Build the SQL first: invalid options fail before any file is touched.
-  const statements = [
-    drawMacroSql(seed),
-    unitsSql(scale),
-    ...Object.values(TABLE_DDL),
-    exposuresSql(),
-    webEventsSql(),
-    appEventsSql(),
-    'DROP TABLE demo_units',
-    // Fold the WAL into the file now, so the renamed file is complete on its own.
-    'CHECKPOINT',
-  ];
+  const statements = demoStatements(opts);
 
   mkdirSync(dirname(dbPath), { recursive: true });
   const tmp = `${dbPath}.tmp`;
@@ -71,5 +60,45 @@ export async function buildDemoData(dbPath: string, opts: DemoOptions = {}): Pro
     removeDatabaseFiles(tmp);
     throw e;
   }
+  // Written after the rename: a crash in between leaves no marker, so the next `npm start` rebuilds.
+  writeFileSync(demoGeneratorFile(dbPath), `${demoGeneratorId(opts)}\n`);
   return counts;
+}
+
+/** The file beside a demo warehouse naming the generator that built it (see demoDataCurrent). */
+export const demoGeneratorFile = (dbPath: string) => `${dbPath}.generator`;
+
+/**
+ * The generator's identity: a digest of every statement a build runs, for its seed and scale. A release
+ * that adds demo experiments or changes a draw changes it, so `npm start` can tell a warehouse built by
+ * an older release (whose new demo specs would find no rows) from a current one.
+ */
+export function demoGeneratorId(opts: DemoOptions = {}): string {
+  return createHash('sha256').update(demoStatements(opts).join(';\n')).digest('hex').slice(0, 16);
+}
+
+/** Whether the warehouse at dbPath exists and was built by this release's generator at the default seed and scale. */
+export function demoDataCurrent(dbPath: string): boolean {
+  if (!existsSync(dbPath)) return false;
+  try {
+    return readFileSync(demoGeneratorFile(dbPath), 'utf8').trim() === demoGeneratorId();
+  } catch {
+    return false;
+  }
+}
+
+function demoStatements(opts: DemoOptions): string[] {
+  const seed = opts.seed ?? DEFAULT_DEMO_SEED;
+  const scale = opts.scale ?? 1;
+  return [
+    drawMacroSql(seed),
+    unitsSql(scale),
+    ...Object.values(TABLE_DDL),
+    exposuresSql(),
+    webEventsSql(),
+    appEventsSql(),
+    'DROP TABLE demo_units',
+    // Fold the WAL into the file now, so the renamed file is complete on its own.
+    'CHECKPOINT',
+  ];
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { getTarget, loadProjectConfig } from '../../config/project-config.js';
-import { buildDemoData } from '../../demo/build-demo-data.js';
+import { buildDemoData, demoDataCurrent } from '../../demo/build-demo-data.js';
 import { databasePath } from '../../warehouse/duckdb/adapter.js';
 import { duckdbConfigSchema } from '../../warehouse/duckdb/config.js';
 import { reportFailure, resolveAsOf } from '../common.js';
@@ -19,9 +19,11 @@ export async function demoCommand(opts: { projectDir?: string; rebuild?: boolean
     const target = getTarget(config, undefined);
     if (target.type !== 'duckdb') throw new Error(`the demo runs on a duckdb target; the default target '${target.name}' is ${target.type}`);
     const path = databasePath(duckdbConfigSchema.parse(target.settings), config.root);
-    if (opts.rebuild || !existsSync(path)) {
+    // A warehouse built by an older release lacks the newer demo experiments' rows: rebuilt, and said so.
+    const stale = existsSync(path) && !demoDataCurrent(path);
+    if (opts.rebuild || !existsSync(path) || stale) {
       const t0 = performance.now();
-      if (!opts.quiet) process.stderr.write(`building demo warehouse ${relative(process.cwd(), path)} ...`);
+      if (!opts.quiet) process.stderr.write(`${stale && !opts.rebuild ? 'the demo warehouse was built by another version of the demo generator; re' : ''}building demo warehouse ${relative(process.cwd(), path)} ...`);
       const counts = await buildDemoData(path);
       if (!opts.quiet) process.stderr.write(` ${Object.entries(counts).map(([t, n]) => `${t} ${n.toLocaleString('en-US')} rows`).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     } else if (!opts.quiet) {
