@@ -11,20 +11,11 @@ import { planExperiment } from '../src/plan/plan-experiment.js';
 import { compareTreatment } from '../src/stats/index.js';
 import { databasePath } from '../src/warehouse/duckdb/adapter.js';
 import { duckdbConfigSchema } from '../src/warehouse/duckdb/config.js';
+import { mulberry32 } from './mulberry32.js';
 
 const SIMULATIONS = Number(process.env.SIMULATIONS ?? 4000);
 const truth = DEMO_TRUTH.experiments.checkout_redesign;
 const LIFT = truth.rates.one_page / truth.rates.control - 1;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const root = resolve(process.argv[2] ?? '.');
 const config = loadProjectConfig(root);
@@ -32,7 +23,7 @@ const target = getTarget(config, undefined);
 const db = databasePath(duckdbConfigSchema.parse(target.settings), root);
 if (!existsSync(db)) await buildDemoData(db);
 
-const u = rng(20261122);
+const u = mulberry32(20261122);
 const binomial = (n: number, p: number) => {
   let k = 0;
   for (let i = 0; i < n; i++) if (u() < p) k++;

@@ -17,20 +17,10 @@ import {
   thompsonAllocation,
   type ArmSufficientStats,
 } from '../src/stats/index.js';
+import { mulberry32 } from './mulberry32.js';
 
-/** mulberry32: small, fast, seedable; quality is ample for Monte Carlo at this size. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = 20261203;
-const u = rng(SEED);
+const u = mulberry32(SEED);
 const z = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 
 const covers = (ci: [number | null, number | null], v: number) => (ci[0] === null || ci[0] <= v) && (ci[1] === null || v <= ci[1]);

@@ -3,18 +3,7 @@
 // Run with `npm run calibrate`. Prints false-positive rates, interval coverage, the sequential
 // procedure under daily peeking, CUPED coverage and variance reduction, and planned vs simulated power.
 import { compareTreatment, powerForLift, type ArmSufficientStats, type Sides } from '../src/stats/index.js';
-
-/** mulberry32: small, fast, seedable; quality is ample for Monte Carlo at this size. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './mulberry32.js';
 
 function normals(u: () => number): () => number {
   let spare: number | null = null;
@@ -32,7 +21,7 @@ function normals(u: () => number): () => number {
 }
 
 const SEED = 20261122;
-const u = rng(SEED);
+const u = mulberry32(SEED);
 const z = normals(u);
 
 /** Accumulates per-unit values into ArmSufficientStats. */

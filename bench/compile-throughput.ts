@@ -6,18 +6,7 @@ import { getTarget, loadProjectConfig } from '../src/config/project-config.js';
 import { BENCH_AS_OF } from './bench-data-sql.js';
 import { BENCH_SOURCES } from './bench-project.js';
 import { median } from './bench-stats.js';
-
-/** Small seeded PRNG (mulberry32): the generated corpus is the same for a seed on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './mulberry32.js';
 
 const EVENTS = ['purchase', 'add_to_cart', 'page_view', 'session_start', 'checkout_error'];
 const KINDS = ['proportion', 'mean', 'count'] as const;
@@ -76,7 +65,7 @@ export function writeSpecCorpus(dir: string, count: number, seed: number): strin
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'specs'), { recursive: true });
   mkdirSync(join(dir, 'models'), { recursive: true });
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   writeFileSync(
     join(dir, 'exptrack.yaml'),
     stringify({ name: 'exptrack-compile-bench', default_target: 'bench', as_of: BENCH_AS_OF, targets: { bench: { type: 'duckdb', path: 'unused.duckdb' } } }),

@@ -1,21 +1,10 @@
 import { parseDocument, isMap, isScalar, isSeq, type Node, type Document } from 'yaml';
+import { mulberry32 } from './mulberry32.js';
 
 /**
  * Seeded mutations of the demo project's specs and models, for the fuzz harness (fuzz-specs.ts).
  * Each input is a whole project: every file as in the demo except one, mutated one to three times.
  */
-
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -120,7 +109,7 @@ export function mutate(text: string, r: Rand): { text: string; op: string } {
 
 /** The mutated project for input `index` of a seeded run: which file changed, and how. */
 export function fuzzInput(files: ReadonlyMap<string, string>, seed: number, index: number): { files: Map<string, string>; file: string; ops: string[] } {
-  const r = prng((seed * 1_000_003 + index * 7919) >>> 0);
+  const r = mulberry32((seed * 1_000_003 + index * 7919) >>> 0);
   const names = [...files.keys()].filter((f) => f.startsWith('specs/') || f.startsWith('models/'));
   const file = pick(r, names);
   const out = new Map(files);
