@@ -68,7 +68,7 @@ FROM (
   )
 )
 WHERE loaded_at < ${AS_OF}
-ORDER BY experiment_key, user_id, exposed_at, variant`;
+ORDER BY experiment_key, user_id, exposed_at, variant, loaded_at, country, platform, is_employee`;
 }
 
 /** Web events for the web experiments' users (exposed or not: lost exposure logging does not stop behaviour). */
@@ -113,7 +113,9 @@ loaded AS (
 SELECT user_id, event_name, amount, event_at, loaded_at
 FROM loaded
 WHERE loaded_at < ${AS_OF}
-ORDER BY user_id, event_at, event_name`;
+-- Every column: a user's two orders in the same second would otherwise tie, and tied rows land in a
+-- thread-dependent order, so two builds from one seed differed in row order (never in content).
+ORDER BY user_id, event_at, event_name, amount, loaded_at`;
 }
 
 /**
@@ -149,5 +151,5 @@ loaded AS (
 SELECT user_id, event_name, event_at, loaded_at
 FROM loaded
 WHERE loaded_at < ${ts(DEMO_TRUTH.appEventsStoppedAt)}
-ORDER BY user_id, event_at, event_name`;
+ORDER BY user_id, event_at, event_name, loaded_at`;
 }
