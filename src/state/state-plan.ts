@@ -127,6 +127,9 @@ export function compileStateRefresh(opts: {
   }));
   const stateDimensions = dimensions.map((d) => ({ ...d, atAlias: `${d.alias}_at`, sealedAlias: `s_${d.alias}`, sealedAtAlias: `s_${d.alias}_at` }));
   const stateColumns = metricSources.flatMap((s) => s.metrics.map((m) => ({ column: m.column, kind: m.kind })));
+  // The groups step reads the metric columns straight off each unit's row (alias e of metric_values),
+  // not through one projection of the units per metric source joined back on unit_id.
+  const unitRowColumns = context.unitColumns.map((c) => ({ ...c, source: 'e' }));
   // Audience filters, then the marked-traffic filters of the exposure_quality step, get a number in the
   // state's excluded table (the units each matched); attribute tables (no event time) are read whole each run.
   const exclusions = context.exclusions.map((x, i) => ({ ...x, filterNo: i + 1 }));
@@ -138,6 +141,9 @@ export function compileStateRefresh(opts: {
     markedTraffic,
     timedExclusions: [...exclusions.filter((x) => x.timestamp !== null), ...(quality ? markedTraffic : [])],
     stateColumns,
+    unitRowColumns,
+    noSources: [],
+    withValues: false,
     dimensions: stateDimensions,
     metricSources,
     state: {

@@ -237,7 +237,13 @@ all_units AS (
     u.first_exposed_at,
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
     u.variant_min AS variant,
-    `u`.`dim_1`
+    `u`.`dim_1`,
+    `u`.`m_1_y`,
+    `u`.`m_1_x`,
+    `u`.`m_2_y`,
+    `u`.`m_2_x`,
+    `u`.`m_3_y`,
+    `u`.`m_3_x`
   FROM current_units AS u
 ),
 unit_exposures AS (
@@ -248,10 +254,6 @@ exposures AS (
   FROM unit_exposures
   WHERE variant_count = 1
     AND variant IN ('a', 'b')
-),
-`source_1_units` AS (
-  SELECT unit_id, `m_1_y`, `m_1_x`, `m_2_y`, `m_2_x`, `m_3_y`, `m_3_x`
-  FROM current_units
 ),
 `dim_1_top` AS (
   -- The 10 values of this dimension with most units; the rest become one group.
@@ -268,15 +270,14 @@ unit_values AS (
     e.first_exposed_at,
     CASE WHEN `e`.`dim_1` IS NULL OR `t1`.`dimension_value` IS NOT NULL
       THEN `e`.`dim_1` ELSE '(other)' END AS `dim_1`,
-    COALESCE(`source_1_units`.`m_1_y`, 0) AS `m_1_y`,
-    COALESCE(`source_1_units`.`m_1_x`, 0) AS `m_1_x`,
-    COALESCE(`source_1_units`.`m_2_y`, 0) AS `m_2_y`,
-    COALESCE(`source_1_units`.`m_2_x`, 0) AS `m_2_x`,
-    COALESCE(`source_1_units`.`m_3_y`, 0) AS `m_3_y`,
-    COALESCE(`source_1_units`.`m_3_x`, 0) AS `m_3_x`
+    COALESCE(`e`.`m_1_y`, 0) AS `m_1_y`,
+    COALESCE(`e`.`m_1_x`, 0) AS `m_1_x`,
+    COALESCE(`e`.`m_2_y`, 0) AS `m_2_y`,
+    COALESCE(`e`.`m_2_x`, 0) AS `m_2_x`,
+    COALESCE(`e`.`m_3_y`, 0) AS `m_3_y`,
+    COALESCE(`e`.`m_3_x`, 0) AS `m_3_x`
   FROM exposures AS e
   LEFT JOIN `dim_1_top` AS `t1` ON `t1`.`dimension_value` = `e`.`dim_1`
-  LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
 ),
 caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.

@@ -225,7 +225,11 @@ all_units AS (
     u.unit_id,
     u.first_exposed_at,
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
-    u.variant_min AS variant
+    u.variant_min AS variant,
+    "u"."m_1_y",
+    "u"."m_1_x",
+    "u"."m_2_y",
+    "u"."m_2_x"
   FROM current_units AS u
 ),
 audience_units AS (
@@ -248,20 +252,15 @@ exposures AS (
   WHERE variant_count = 1
     AND variant IN ('control', 'banner')
 ),
-"source_1_units" AS (
-  SELECT unit_id, "m_1_y", "m_1_x", "m_2_y", "m_2_x"
-  FROM current_units
-),
 unit_values AS (
   SELECT
     e.variant,
     e.first_exposed_at,
-    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
-    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x",
-    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
-    COALESCE("source_1_units"."m_2_x", 0) AS "m_2_x"
+    COALESCE("e"."m_1_y", 0) AS "m_1_y",
+    COALESCE("e"."m_1_x", 0) AS "m_1_x",
+    COALESCE("e"."m_2_y", 0) AS "m_2_y",
+    COALESCE("e"."m_2_x", 0) AS "m_2_x"
   FROM exposures AS e
-  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
 caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.

@@ -285,7 +285,19 @@ all_units AS (
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
     u.variant_min AS variant,
     "u"."dim_1",
-    "u"."dim_2"
+    "u"."dim_2",
+    "u"."m_1_y",
+    "u"."m_1_x",
+    "u"."m_2_y",
+    "u"."m_2_x",
+    "u"."m_3_y",
+    "u"."m_3_d",
+    "u"."m_3_x",
+    "u"."m_3_e",
+    "u"."m_4_y",
+    "u"."m_4_x",
+    "u"."m_5_y",
+    "u"."m_5_x"
   FROM current_units AS u
 ),
 audience_units AS (
@@ -307,10 +319,6 @@ exposures AS (
   FROM unit_exposures
   WHERE variant_count = 1
     AND variant IN ('control', 'one_page')
-),
-"source_1_units" AS (
-  SELECT unit_id, "m_1_y", "m_1_x", "m_2_y", "m_2_x", "m_3_y", "m_3_d", "m_3_x", "m_3_e", "m_4_y", "m_4_x", "m_5_y", "m_5_x"
-  FROM current_units
 ),
 "dim_1_top" AS (
   -- The 10 values of this dimension with most units; the rest become one group.
@@ -338,22 +346,21 @@ unit_values AS (
       THEN "e"."dim_1" ELSE '(other)' END AS "dim_1",
     CASE WHEN "e"."dim_2" IS NULL OR "t2"."dimension_value" IS NOT NULL
       THEN "e"."dim_2" ELSE '(other)' END AS "dim_2",
-    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
-    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x",
-    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
-    COALESCE("source_1_units"."m_2_x", 0) AS "m_2_x",
-    COALESCE("source_1_units"."m_3_y", 0) AS "m_3_y",
-    COALESCE("source_1_units"."m_3_d", 0) AS "m_3_d",
-    COALESCE("source_1_units"."m_3_x", 0) AS "m_3_x",
-    COALESCE("source_1_units"."m_3_e", 0) AS "m_3_e",
-    COALESCE("source_1_units"."m_4_y", 0) AS "m_4_y",
-    COALESCE("source_1_units"."m_4_x", 0) AS "m_4_x",
-    COALESCE("source_1_units"."m_5_y", 0) AS "m_5_y",
-    COALESCE("source_1_units"."m_5_x", 0) AS "m_5_x"
+    COALESCE("e"."m_1_y", 0) AS "m_1_y",
+    COALESCE("e"."m_1_x", 0) AS "m_1_x",
+    COALESCE("e"."m_2_y", 0) AS "m_2_y",
+    COALESCE("e"."m_2_x", 0) AS "m_2_x",
+    COALESCE("e"."m_3_y", 0) AS "m_3_y",
+    COALESCE("e"."m_3_d", 0) AS "m_3_d",
+    COALESCE("e"."m_3_x", 0) AS "m_3_x",
+    COALESCE("e"."m_3_e", 0) AS "m_3_e",
+    COALESCE("e"."m_4_y", 0) AS "m_4_y",
+    COALESCE("e"."m_4_x", 0) AS "m_4_x",
+    COALESCE("e"."m_5_y", 0) AS "m_5_y",
+    COALESCE("e"."m_5_x", 0) AS "m_5_x"
   FROM exposures AS e
   LEFT JOIN "dim_1_top" AS "t1" ON "t1"."dimension_value" = "e"."dim_1"
   LEFT JOIN "dim_2_top" AS "t2" ON "t2"."dimension_value" = "e"."dim_2"
-  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
 caps_raw AS (
   -- Winsorization: each capped column's cap, pooled over all arms.

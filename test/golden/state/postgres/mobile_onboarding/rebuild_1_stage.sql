@@ -207,7 +207,9 @@ all_units AS (
     u.unit_id,
     u.first_exposed_at,
     CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
-    u.variant_min AS variant
+    u.variant_min AS variant,
+    "u"."m_1_y",
+    "u"."m_1_x"
   FROM current_units AS u
 ),
 unit_exposures AS (
@@ -219,18 +221,13 @@ exposures AS (
   WHERE variant_count = 1
     AND variant IN ('five_screens', 'three_screens')
 ),
-"source_1_units" AS (
-  SELECT unit_id, "m_1_y", "m_1_x"
-  FROM current_units
-),
 unit_values AS (
   SELECT
     e.variant,
     e.first_exposed_at,
-    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
-    COALESCE("source_1_units"."m_1_x", 0) AS "m_1_x"
+    COALESCE("e"."m_1_y", 0) AS "m_1_y",
+    COALESCE("e"."m_1_x", 0) AS "m_1_x"
   FROM exposures AS e
-  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
 ),
 analysed_values AS (
   SELECT * FROM unit_values
