@@ -9,7 +9,7 @@ import { appendChainLog, chainHead, packageDigest } from './chain.js';
 import { buildChangelog, changelogMarkdown } from './changelog.js';
 import { withExperimentLock } from './experiment-lock.js';
 import { parseFingerprints } from './fingerprints.js';
-import { gitProvenance } from './git-provenance.js';
+import { gitProvenance, type GitProvenance } from './git-provenance.js';
 import type { Signer } from './signing.js';
 import { removeStaleStaging } from '../util/stale-staging.js';
 
@@ -30,11 +30,13 @@ export async function writeChainedPackage(opts: {
   signer: Signer | null;
   /** Further package files (the charts), listed in the manifest and SHA256SUMS like every other. */
   extraFiles?: Map<string, string>;
+  /** The inputs' git facts when the caller started reading them earlier (gitProvenanceAsync). */
+  git?: Promise<GitProvenance | null>;
 }): Promise<{ dir: string; digest: string; sequence: number }> {
   const { experiment: exp, results } = opts;
   // An incremental refresh (src/state) takes no fingerprints: record none rather than empty reads.
   const fingerprints = results.data.fingerprints ? parseFingerprints(results.data.fingerprints, opts.compiled.fingerprints) : [];
-  const git = gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
+  const git = opts.git ? await opts.git : gitProvenance(opts.projectRoot, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
   const experimentDir = join(opts.reportsDir, exp.id);
   return withExperimentLock(experimentDir, () => {
     // Under the lock nobody else writes here: staging folders of killed runs can go.

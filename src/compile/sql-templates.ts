@@ -50,11 +50,26 @@ export interface SqlRenderer {
   files: Map<string, string>;
 }
 
-/**
- * Handlebars with the dialect's helpers. Partials are looked up as templates/sql/<warehouse>/<name>.sql.hbs,
- * then templates/sql/default/<name>.sql.hbs (dbt's dispatch order).
- */
-export function createSqlRenderer(templatesDir: string, warehouse: string, dialect: Dialect, projectRoot: string): SqlRenderer {
+interface LoadedTemplate {
+  sha: string;
+  template: HandlebarsTemplateDelegate;
+  partials: string[];
+}
+
+/** One Handlebars environment (helpers, registered partials) and its compiled templates by file path. */
+interface TemplateEngine {
+  hb: typeof Handlebars;
+  loaded: Map<string, LoadedTemplate>;
+  partialAt: Map<string, string>;
+}
+
+// Compiling the templates took some 250 ms of every run, and every command creates its renderers
+// afresh: the compiled templates are kept for the process, per dialect, templates folder and
+// warehouse. Each renderer still reads every file it uses and recompiles one whose text changed, so
+// what it renders and the digests it records are those of the files on disk, as without the cache.
+const engines = new WeakMap<Dialect, Map<string, TemplateEngine>>();
+
+function createEngine(dialect: Dialect): TemplateEngine {
   const hb = Handlebars.create();
   const frag = (s: string) => new SqlFragment(s);
   const str = (v: unknown, helper: string): string => {
@@ -79,41 +94,65 @@ export function createSqlRenderer(templatesDir: string, warehouse: string, diale
     comment: (v: unknown) => frag(String(v).replace(/[^A-Za-z0-9_ .:,@/+-]/g, '?')),
     eq: (a: unknown, b: unknown) => a === b,
   });
+  return { hb, loaded: new Map(), partialAt: new Map() };
+}
 
+function engineFor(dialect: Dialect, key: string): TemplateEngine {
+  let byKey = engines.get(dialect);
+  if (!byKey) engines.set(dialect, (byKey = new Map()));
+  let engine = byKey.get(key);
+  if (!engine) byKey.set(key, (engine = createEngine(dialect)));
+  return engine;
+}
+
+/**
+ * Handlebars with the dialect's helpers. Partials are looked up as templates/sql/<warehouse>/<name>.sql.hbs,
+ * then templates/sql/default/<name>.sql.hbs (dbt's dispatch order).
+ */
+export function createSqlRenderer(templatesDir: string, warehouse: string, dialect: Dialect, projectRoot: string): SqlRenderer {
+  const { hb, loaded, partialAt } = engineFor(dialect, JSON.stringify([templatesDir, warehouse, projectRoot]));
   const files = new Map<string, string>();
-  const compiled = new Map<string, HandlebarsTemplateDelegate>();
+  // What this renderer has read and checked already: each file once, as before the cache.
+  const checked = new Set<string>();
+  const resolvedPartials = new Set<string>();
   const load = (path: string): HandlebarsTemplateDelegate => {
+    if (checked.has(path)) return loaded.get(path)!.template;
     const rel = relative(projectRoot, path);
     const raw = readFileSync(path, 'utf8');
-    files.set(rel, sha256(raw));
-    // A partial's final newline would land before whatever follows its call (`{{> x}},`).
-    const text = raw.replace(/\n$/, '');
-    const partials = lint(hb.parse(text) as unknown as AstNode, rel);
-    for (const p of partials) registerPartial(p);
-    return hb.compile(text, { noEscape: true, strict: true, preventIndent: true });
+    const sha = sha256(raw);
+    files.set(rel, sha);
+    checked.add(path);
+    let entry = loaded.get(path);
+    if (!entry || entry.sha !== sha) {
+      // A partial's final newline would land before whatever follows its call (`{{> x}},`).
+      const text = raw.replace(/\n$/, '');
+      const partials = lint(hb.parse(text) as unknown as AstNode, rel);
+      entry = { sha, partials, template: hb.compile(text, { noEscape: true, strict: true, preventIndent: true }) };
+      loaded.set(path, entry);
+    }
+    for (const p of entry.partials) registerPartial(p);
+    return entry.template;
   };
   const registerPartial = (name: string): void => {
-    if (compiled.has(`partial:${name}`)) return;
+    // Added before loading: a partial that calls itself (directly or not) is loaded once.
+    if (resolvedPartials.has(name)) return;
+    resolvedPartials.add(name);
     const searched = [join(templatesDir, 'sql', warehouse, `${name}.sql.hbs`), join(templatesDir, 'sql', 'default', `${name}.sql.hbs`)];
     const found = searched.find((p) => existsSync(p));
     if (!found) {
       throw new TemplateError(`missing SQL partial '${name}' for warehouse '${warehouse}'; searched: ${searched.map((p) => relative(projectRoot, p)).join(', ')}`);
     }
-    compiled.set(`partial:${name}`, hb.compile('')); // placeholder guards against cycles
     const t = load(found);
-    compiled.set(`partial:${name}`, t);
-    hb.registerPartial(name, t);
+    if (partialAt.get(name) !== found || hb.partials[name] !== t) {
+      hb.registerPartial(name, t);
+      partialAt.set(name, found);
+    }
   };
 
   return {
     files,
     render(step, context) {
-      let t = compiled.get(`step:${step}`);
-      if (!t) {
-        t = load(join(templatesDir, 'sql', 'steps', `${step}.sql.hbs`));
-        compiled.set(`step:${step}`, t);
-      }
-      return t(context);
+      return load(join(templatesDir, 'sql', 'steps', `${step}.sql.hbs`))(context);
     },
   };
 }

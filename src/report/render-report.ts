@@ -11,8 +11,24 @@ const md = (s: unknown) => String(s ?? '').replace(/\\/g, '\\\\').replace(/\|/g,
 
 type Ci = [number | null, number | null];
 
+// Compiling the report's templates took some 70 ms of every run: a renderer is kept per templates
+// folder and reused while the template files read the same (they are read again each time).
+const renderers = new Map<string, { texts: string; render: (results: Results) => string }>();
+
 /** Renders report.md from the results object alone: formatting only, no arithmetic on results. */
 export function createReportRenderer(templatesDir: string): (results: Results) => string {
+  const dir = join(templatesDir, 'report');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.md.hbs')).sort();
+  const texts = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+  const key = JSON.stringify([files, texts]);
+  const kept = renderers.get(dir);
+  if (kept?.texts === key) return kept.render;
+  const render = compileReportRenderer(dir, new Map(files.map((f, i) => [f, texts[i]])));
+  renderers.set(dir, { texts: key, render });
+  return render;
+}
+
+function compileReportRenderer(dir: string, texts: Map<string, string>): (results: Results) => string {
   const hb = Handlebars.create();
   hb.registerHelper({
     count,
@@ -48,13 +64,13 @@ export function createReportRenderer(templatesDir: string): (results: Results) =
     correctionName: (c: string) => (c === 'holm' ? 'Holm–Bonferroni' : c === 'benjamini_hochberg' ? 'Benjamini–Hochberg' : c),
     duration: (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds / 3600} hours`),
   });
-  const dir = join(templatesDir, 'report');
   // Every other *.md.hbs beside report.md.hbs is a partial named after its file: a new section is a new file.
   // A one-line partial is inline (a table cell, a number); a longer one is a section and ends its last line.
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md.hbs') && f !== 'report.md.hbs').sort()) {
-    const text = readFileSync(join(dir, file), 'utf8').trimEnd();
+  for (const [file, raw] of texts) {
+    if (file === 'report.md.hbs') continue;
+    const text = raw.trimEnd();
     hb.registerPartial(file.slice(0, -'.md.hbs'.length), text.includes('\n') ? `${text}\n` : text);
   }
-  const template = hb.compile(readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
+  const template = hb.compile(texts.get('report.md.hbs') ?? readFileSync(join(dir, 'report.md.hbs'), 'utf8'), { noEscape: true, strict: false });
   return (results) => template(reportView(results)).replace(/\n{3,}/g, '\n\n');
 }

@@ -4,6 +4,7 @@ import { TEMPLATES_DIR, TOOL_VERSION } from '../package-info.js';
 import { createReportRenderer } from '../report/render-report.js';
 import { renderReportCharts } from '../report/charts/report-charts.js';
 import { writeChainedPackage } from '../audit/chained-package.js';
+import { gitProvenanceAsync } from '../audit/git-provenance.js';
 import { writeIndex } from '../audit/experiment-index.js';
 import { loadSigner } from '../audit/signing.js';
 import { newRunId } from '../report/write-package.js';
@@ -120,6 +121,8 @@ export async function runProject(opts: {
       const exp = compiled.experiments[i];
       const plan = compiled.compiled[i];
       const started = new Date();
+      // The package's git facts, read while the queries run (src/audit/git-provenance.ts).
+      const git = gitProvenanceAsync(config.root, exp.specFile, [exp.specFile, ...exp.modelFiles, 'exptrack.yaml']);
       const data: Record<string, Row[]> = {};
       let bytesEstimated: number | undefined;
       const runId = newRunId(started);
@@ -162,7 +165,7 @@ export async function runProject(opts: {
       // Ctrl-C after the last query still means: write nothing more.
       if (opts.signal?.aborted) throw new WarehouseError('cancelled before the package was written', { target: target.name, experiment: exp.id, step: 'package' }, 'cancelled');
       const charts = await renderReportCharts(results);
-      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer, extraFiles: charts });
+      const { dir, digest, sequence } = await writeChainedPackage({ reportsDir, projectRoot: config.root, experiment: exp, compiled: plan, compileManifest: compiled.manifest, results, render, signer, extraFiles: charts, git });
       progress({ kind: 'package', experiment: exp.id, dir });
       // After the package: it stays the source of truth, and a failed write leaves it untouched.
       const warehouseResults = writeBack ? await writeResultsBack({ adapter, warehouse, loc: writeBack, results, packageDigest: digest }) : undefined;

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitProvenance } from '../../src/audit/git-provenance.js';
+import { gitProvenance, gitProvenanceAsync } from '../../src/audit/git-provenance.js';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -28,6 +28,24 @@ describe('git provenance', () => {
     expect(gitProvenance(root, 'specs/a.yaml', ['specs/a.yaml'])?.dirty).toBe(false);
     writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\nname: A\n');
     expect(gitProvenance(root, 'specs/a.yaml', ['specs/a.yaml'])).toMatchObject({ dirty: true, dirtyFiles: ['specs/a.yaml'] });
+  });
+
+  it('reads the same facts in the background (the run starts this with its queries)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'exptrack-git-'));
+    mkdirSync(join(root, 'specs'));
+    writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\n');
+    writeFileSync(join(root, 'm.yaml'), 'models: []\n');
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'spec');
+    const specCommit = git(root, 'rev-parse', 'HEAD');
+    writeFileSync(join(root, 'm.yaml'), 'models: [x]\n');
+    writeFileSync(join(root, 'new.yaml'), 'untracked\n');
+    const inputs = ['specs/a.yaml', 'm.yaml', 'new.yaml'];
+    const background = await gitProvenanceAsync(root, 'specs/a.yaml', inputs);
+    expect(background).toEqual({ commit: specCommit, dirty: true, dirtyFiles: ['m.yaml', 'new.yaml'], specCommit });
+    expect(background).toEqual(gitProvenance(root, 'specs/a.yaml', inputs));
+    expect(await gitProvenanceAsync(mkdtempSync(join(tmpdir(), 'exptrack-nogit-')), 'specs/a.yaml', [])).toBeNull();
   });
 
   it('is null outside a git work tree', () => {
