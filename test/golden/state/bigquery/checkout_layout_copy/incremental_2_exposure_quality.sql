@@ -6,7 +6,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y` AS `m_1_y`, `d`.`m_1_x` AS `m_1_x`
   FROM `exptrack_delta` AS d
   UNION ALL
   SELECT

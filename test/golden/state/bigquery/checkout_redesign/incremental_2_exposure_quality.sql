@@ -6,7 +6,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`, `d`.`m_2_y`, `d`.`m_2_x`, `d`.`m_3_y`, `d`.`m_3_d`, `d`.`m_3_x`, `d`.`m_3_e`, `d`.`m_4_y`, `d`.`m_4_x`, `d`.`m_5_y`, `d`.`m_5_x`
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y` AS `m_1_y`, `d`.`m_1_x` AS `m_1_x`, `d`.`m_2_y` AS `m_2_y`, `d`.`m_2_x` AS `m_2_x`, `d`.`m_3_y` AS `m_3_y`, `d`.`m_3_d` AS `m_3_d`, `d`.`m_3_x` AS `m_3_x`, `d`.`m_3_e` AS `m_3_e`, `d`.`m_4_y` AS `m_4_y`, `d`.`m_4_x` AS `m_4_x`, `d`.`m_5_y` AS `m_5_y`, `d`.`m_5_x` AS `m_5_x`
   FROM `exptrack_delta` AS d
   UNION ALL
   SELECT

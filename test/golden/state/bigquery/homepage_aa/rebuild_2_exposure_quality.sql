@@ -6,7 +6,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`, `d`.`m_2_y`, `d`.`m_2_x`, `d`.`m_3_y`, `d`.`m_3_x`
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y` AS `m_1_y`, `d`.`m_1_x` AS `m_1_x`, `d`.`m_2_y` AS `m_2_y`, `d`.`m_2_x` AS `m_2_x`, `d`.`m_3_y` AS `m_3_y`, `d`.`m_3_x` AS `m_3_x`
   FROM `exptrack_delta` AS d),
 all_units AS (
   SELECT

@@ -200,7 +200,7 @@ CREATE TEMP TABLE `exptrack_groups` AS
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y` AS `m_1_y`, `d`.`m_1_x` AS `m_1_x`
   FROM `exptrack_delta` AS d),
 `audience_1` AS (
   -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since

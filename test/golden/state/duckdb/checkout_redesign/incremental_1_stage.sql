@@ -295,7 +295,7 @@ CREATE TEMPORARY TABLE "exptrack_groups" AS
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_d", "d"."m_3_x", "d"."m_3_e", "d"."m_4_y", "d"."m_4_x", "d"."m_5_y", "d"."m_5_x"
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y" AS "m_1_y", "d"."m_1_x" AS "m_1_x", "d"."m_2_y" AS "m_2_y", "d"."m_2_x" AS "m_2_x", "d"."m_3_y" AS "m_3_y", CAST("d"."m_3_d" AS BIGINT) AS "m_3_d", "d"."m_3_x" AS "m_3_x", CAST("d"."m_3_e" AS BIGINT) AS "m_3_e", CAST("d"."m_4_y" AS BIGINT) AS "m_4_y", CAST("d"."m_4_x" AS BIGINT) AS "m_4_x", CAST("d"."m_5_y" AS BIGINT) AS "m_5_y", CAST("d"."m_5_x" AS BIGINT) AS "m_5_x"
   FROM "exptrack_delta" AS d
   UNION ALL
   SELECT
@@ -305,13 +305,13 @@ current_units AS (
     CAST("o"."m_2_y" AS DECIMAL(38, 6)) AS "m_2_y",
     CAST("o"."m_2_x" AS DECIMAL(38, 6)) AS "m_2_x",
     CAST("o"."m_3_y" AS DECIMAL(38, 6)) AS "m_3_y",
-    CAST("o"."m_3_d" AS HUGEINT) AS "m_3_d",
+    "o"."m_3_d" AS "m_3_d",
     CAST("o"."m_3_x" AS DECIMAL(38, 6)) AS "m_3_x",
-    CAST("o"."m_3_e" AS HUGEINT) AS "m_3_e",
-    CAST("o"."m_4_y" AS HUGEINT) AS "m_4_y",
-    CAST("o"."m_4_x" AS HUGEINT) AS "m_4_x",
-    CAST("o"."m_5_y" AS HUGEINT) AS "m_5_y",
-    CAST("o"."m_5_x" AS HUGEINT) AS "m_5_x"
+    "o"."m_3_e" AS "m_3_e",
+    "o"."m_4_y" AS "m_4_y",
+    "o"."m_4_x" AS "m_4_x",
+    "o"."m_5_y" AS "m_5_y",
+    "o"."m_5_x" AS "m_5_x"
   FROM "exptrack_state"."main"."exptrack_checkout_redesign_units" AS o
   -- An anti-join written as a join: NOT EXISTS lets DuckDB push the readers' filters below it and
   -- plan a delim join over every stored unit, several times slower.

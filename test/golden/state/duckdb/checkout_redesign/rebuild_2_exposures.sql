@@ -3,7 +3,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_d", "d"."m_3_x", "d"."m_3_e", "d"."m_4_y", "d"."m_4_x", "d"."m_5_y", "d"."m_5_x"
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y" AS "m_1_y", "d"."m_1_x" AS "m_1_x", "d"."m_2_y" AS "m_2_y", "d"."m_2_x" AS "m_2_x", "d"."m_3_y" AS "m_3_y", CAST("d"."m_3_d" AS BIGINT) AS "m_3_d", "d"."m_3_x" AS "m_3_x", CAST("d"."m_3_e" AS BIGINT) AS "m_3_e", CAST("d"."m_4_y" AS BIGINT) AS "m_4_y", CAST("d"."m_4_x" AS BIGINT) AS "m_4_x", CAST("d"."m_5_y" AS BIGINT) AS "m_5_y", CAST("d"."m_5_x" AS BIGINT) AS "m_5_x"
   FROM "exptrack_delta" AS d),
 "audience_1" AS (
   -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since

@@ -3,7 +3,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x", "d"."m_3_y", "d"."m_3_x"
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."m_1_y" AS "m_1_y", "d"."m_1_x" AS "m_1_x", "d"."m_2_y" AS "m_2_y", "d"."m_2_x" AS "m_2_x", CAST("d"."m_3_y" AS BIGINT) AS "m_3_y", CAST("d"."m_3_x" AS BIGINT) AS "m_3_x"
   FROM "exptrack_delta" AS d
   UNION ALL
   SELECT
@@ -12,8 +12,8 @@ current_units AS (
     "o"."m_1_x" AS "m_1_x",
     CAST("o"."m_2_y" AS DECIMAL(38, 6)) AS "m_2_y",
     CAST("o"."m_2_x" AS DECIMAL(38, 6)) AS "m_2_x",
-    CAST("o"."m_3_y" AS HUGEINT) AS "m_3_y",
-    CAST("o"."m_3_x" AS HUGEINT) AS "m_3_x"
+    "o"."m_3_y" AS "m_3_y",
+    "o"."m_3_x" AS "m_3_x"
   FROM "exptrack_state"."main"."exptrack_homepage_aa_units" AS o
   -- An anti-join written as a join: NOT EXISTS lets DuckDB push the readers' filters below it and
   -- plan a delim join over every stored unit, several times slower.

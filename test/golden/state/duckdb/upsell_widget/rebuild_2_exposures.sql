@@ -3,7 +3,7 @@
 WITH
 current_units AS (
   SELECT
-    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."m_1_y", "d"."m_1_x", "d"."m_2_y", "d"."m_2_x"
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."m_1_y" AS "m_1_y", "d"."m_1_x" AS "m_1_x", "d"."m_2_y" AS "m_2_y", "d"."m_2_x" AS "m_2_x"
   FROM "exptrack_delta" AS d),
 "audience_1" AS (
   -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since
