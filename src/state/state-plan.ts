@@ -84,9 +84,9 @@ export function qualityFromState(context: { taggedSources: unknown[]; markedTraf
 
 /**
  * The steps read from the state's per-unit values (stored units plus this run's delta) rather than the
- * source: the assignment audit (units and variants only), the rank tests' ranks and shift bins, and unit-level quantiles. Event-level quantiles order every
- * matching event, which the state does not keep, so a spec with any leaves the quantiles step to the full
- * path (stepsOutsideState names it).
+ * source: the assignment audit (units and variants only), the rank tests' ranks and shift bins, and
+ * unit-level quantiles. Event-level quantiles order every matching event, which the state does not keep,
+ * so a spec with any leaves the quantiles step to the full path (stepsOutsideState names it).
  */
 export function unitValueReads(context: { rankTests: unknown[]; unitQuantiles: unknown[]; eventQuantiles: unknown[]; assignment: unknown }): ('assignment' | 'quantiles' | 'ranks' | 'shift_bins')[] {
   return [...(context.assignment ? (['assignment'] as const) : []), ...(context.rankTests.length ? (['ranks', 'shift_bins'] as const) : []), ...(context.unitQuantiles.length && !context.eventQuantiles.length ? (['quantiles'] as const) : [])];

@@ -2,6 +2,7 @@
 // back to a full refresh with a reason; known kinds do not.
 import { describe, expect, it } from 'vitest';
 import { INCREMENTAL_METRIC_KINDS, incrementalBlocker } from '../../src/state/incremental-support.js';
+import { unitValueReads } from '../../src/state/state-plan.js';
 import { createStateRunner, stepsOutsideState } from '../../src/state/state-runner.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import type { Adapter } from '../../src/warehouse/types.js';
@@ -37,6 +38,13 @@ describe('the incremental planner', () => {
     const source = { ...exp.exposure.source, name: 'accounts', timestamp: null };
     exp.attributeDimensions = [{ name: 'accounts.plan', source, column: 'plan' }];
     expect(incrementalBlocker(exp)).toBeNull();
+  });
+
+  it('reads the per-unit-value steps from state, except quantiles when an event-level quantile needs every event', () => {
+    const none = { rankTests: [], unitQuantiles: [], eventQuantiles: [], assignment: null };
+    expect(unitValueReads(none)).toEqual([]);
+    expect(unitValueReads({ ...none, assignment: {}, rankTests: [{}], unitQuantiles: [{}] })).toEqual(['assignment', 'ranks', 'shift_bins', 'quantiles']);
+    expect(unitValueReads({ ...none, unitQuantiles: [{}], eventQuantiles: [{}] })).toEqual([]);
   });
 
   it('falls back when the adapter cannot hold a transaction', async () => {
