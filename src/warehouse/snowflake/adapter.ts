@@ -83,7 +83,7 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
       const run = (sql: string, step: string) => s.run(sql, { ...ctx, step });
       try {
         const out = await fn(run, async () => {
-          await run('BEGIN', 'state-begin');
+          await run('BEGIN TRANSACTION', 'state-begin');
           open = true;
         });
         if (open) await run('COMMIT', 'state-commit');
