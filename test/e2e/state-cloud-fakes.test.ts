@@ -44,6 +44,8 @@ interface Cloud {
   yaml: string;
   /** Fails the next statement matching `pattern` (as the warehouse would: an error answer). */
   failNext(pattern: RegExp): void;
+  /** Runs `fn` just before the next statement matching `pattern` runs (another run's commit, say). */
+  beforeNext(pattern: RegExp, fn: () => Promise<void>): void;
   /** The warehouse's DuckDB, read outside any fake session (committed data only). */
   admin: DuckDBConnection;
   stats(): { commits: number; rollbacks: number; implicitCommits?: number };
@@ -52,22 +54,30 @@ interface Cloud {
 
 async function startCloud(cloud: 'bigquery' | 'snowflake', file: string, name: string): Promise<Cloud> {
   let fail: RegExp | null = null;
-  const take = (sql: string) => {
+  let hook: { pattern: RegExp; fn: () => Promise<void> } | null = null;
+  const take = async (sql: string) => {
+    if (hook && hook.pattern.test(sql)) {
+      const { fn } = hook;
+      hook = null;
+      await fn();
+    }
     if (!fail || !fail.test(sql)) return false;
     fail = null;
     return true;
   };
+  const beforeNext = (pattern: RegExp, fn: () => Promise<void>) => void (hook = { pattern, fn });
   if (cloud === 'bigquery') {
     const answers = await duckdbAnswers(file, { writable: true });
     const bq = new FakeBigqueryServer({
       token: null,
-      answer: (sql, how) => (!how.dryRun && take(sql) ? { fields: [], error: { status: 400, reason: 'invalidQuery', message: 'injected failure' } } : answers.answer(sql, how)),
+      answer: async (sql, how) => (!how.dryRun && (await take(sql)) ? { fields: [], error: { status: 400, reason: 'invalidQuery', message: 'injected failure' } } : answers.answer(sql, how)),
       onSessionEnd: (id) => answers.endSession(id),
     });
     await bq.start();
     return {
       yaml: `  ${name}:\n    type: bigquery\n    project: demo-project\n    api_endpoint: ${bq.url}\n`,
       failNext: (p) => void (fail = p),
+      beforeNext,
       admin: answers.connection,
       stats: () => ({ ...answers.stats }),
       async stop() {
@@ -82,7 +92,7 @@ async function startCloud(cloud: 'bigquery' | 'snowflake', file: string, name: s
   const sf = new FakeSnowflakeServer({
     users: { exptrack: 'fake-secret' },
     chunkRows: 500,
-    handler: (q) => (take(q.sql) ? { error: { code: '100038', message: 'injected failure', sqlState: '22018' } } : undefined),
+    handler: async (q) => ((await take(q.sql)) ? { error: { code: '100038', message: 'injected failure', sqlState: '22018' } } : undefined),
     fallback: (sql, token) => sessions.run(sql, token),
     onSessionEnd: (token) => sessions.end(token),
   });
@@ -90,6 +100,7 @@ async function startCloud(cloud: 'bigquery' | 'snowflake', file: string, name: s
   return {
     yaml: `  ${name}:\n    type: snowflake\n    account: fakeaccount\n    username: exptrack\n    password_env: ${PASSWORD_ENV}\n    access_url: ${sf.url}\n`,
     failNext: (p) => void (fail = p),
+    beforeNext,
     admin,
     stats: () => ({ ...sessions.stats }),
     async stop() {
@@ -184,4 +195,20 @@ describe.each(['bigquery', 'snowflake'] as const)('incremental refresh through t
     expect(await stored(c.admin, id)).not.toBe(before);
     if (cloud === 'snowflake') expect(c.stats().implicitCommits).toBe(0);
   }, 600_000);
+
+  it('refuses to write over a state another run committed after this one read it (compare-and-set on the meta row)', async () => {
+    const [id] = SPECS;
+    const before = await stored(c.admin, id);
+    // Another run commits between this run's setup read and its claim (as a second machine would).
+    c.beforeNext(new RegExp(`^UPDATE \\S*exptrack_state\\S* SET run_id = run_id WHERE experiment_id = '${id}'`, 'm'), async () => {
+      await c.admin.run(`UPDATE exptrack_state.exptrack_state SET run_id = 'the-other-run' WHERE experiment_id = '${id}'`);
+    });
+    await expect(runProject({ config, target: withState, selectors: [id], asOf: DAYS[3], reportsDir: join(dir, 'conflict'), incremental: true })).rejects.toThrow(
+      /another run refreshed this experiment's state meanwhile \(stored run the-other-run\)/,
+    );
+    // The other run's meta row stands; this run wrote none of the state tables.
+    const after = (await stored(c.admin, id)).split('\n');
+    expect(after.slice(1)).toEqual(before.split('\n').slice(1));
+    expect(after[0]).toContain('"the-other-run"');
+  }, 300_000);
 });
