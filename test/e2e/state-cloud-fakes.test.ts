@@ -10,22 +10,17 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig, type ProjectConfig, type Target } from '../../src/config/project-config.js';
 import type { Results } from '../../src/run/results.js';
 import { runProject } from '../../src/run/run-project.js';
 import { firstDifference, statisticsJson } from '../../src/state/refresh-identity.js';
-import { duckdbAnswers } from '../fakes/fake-bigquery-duckdb.js';
-import { FakeBigqueryServer } from '../fakes/fake-bigquery-server.js';
-import { duckdbSessions } from '../fakes/fake-snowflake-duckdb.js';
-import { FakeSnowflakeServer } from '../fakes/fake-snowflake-server.js';
 import { arrivedCopy } from '../helpers/arrival-copy.js';
+import { CLOUD_FAKES_PASSWORD, CLOUD_FAKES_PASSWORD_ENV, deliver, startCloud, stored, type Cloud } from '../helpers/cloud-state-fakes.js';
 import { demoProject } from '../helpers/demo-project.js';
 
 const SPECS = ['checkout_redesign', 'homepage_aa'];
 const DAYS = ['2026-10-07', '2026-10-08', '2026-10-09', '2026-10-10'].map((d) => `${d}T00:00:00.000Z`);
-const PASSWORD_ENV = 'EXPTRACK_TEST_STATE_FAKES_PASSWORD';
 const STATE = { writeSchema: 'exptrack_state', incremental: false, lateLookbackSeconds: 86_400, concurrency: null };
 
 let project: string;
@@ -33,106 +28,11 @@ let demoDb: string;
 beforeAll(async () => {
   project = await demoProject();
   demoDb = join(project, 'target', 'demo.duckdb');
-  process.env[PASSWORD_ENV] = 'fake-secret';
+  process.env[CLOUD_FAKES_PASSWORD_ENV] = CLOUD_FAKES_PASSWORD;
 }, 120_000);
 afterAll(() => {
-  delete process.env[PASSWORD_ENV];
+  delete process.env[CLOUD_FAKES_PASSWORD_ENV];
 });
-
-interface Cloud {
-  /** Target settings appended to exptrack.yaml. */
-  yaml: string;
-  /** Fails the next statement matching `pattern` (as the warehouse would: an error answer). */
-  failNext(pattern: RegExp): void;
-  /** Runs `fn` just before the next statement matching `pattern` runs (another run's commit, say). */
-  beforeNext(pattern: RegExp, fn: () => Promise<void>): void;
-  /** The warehouse's DuckDB, read outside any fake session (committed data only). */
-  admin: DuckDBConnection;
-  stats(): { commits: number; rollbacks: number; implicitCommits?: number };
-  stop(): Promise<void>;
-}
-
-async function startCloud(cloud: 'bigquery' | 'snowflake', file: string, name: string): Promise<Cloud> {
-  let fail: RegExp | null = null;
-  let hook: { pattern: RegExp; fn: () => Promise<void> } | null = null;
-  const take = async (sql: string) => {
-    if (hook && hook.pattern.test(sql)) {
-      const { fn } = hook;
-      hook = null;
-      await fn();
-    }
-    if (!fail || !fail.test(sql)) return false;
-    fail = null;
-    return true;
-  };
-  const beforeNext = (pattern: RegExp, fn: () => Promise<void>) => void (hook = { pattern, fn });
-  if (cloud === 'bigquery') {
-    const answers = await duckdbAnswers(file, { writable: true });
-    const bq = new FakeBigqueryServer({
-      token: null,
-      answer: async (sql, how) => (!how.dryRun && (await take(sql)) ? { fields: [], error: { status: 400, reason: 'invalidQuery', message: 'injected failure' } } : answers.answer(sql, how)),
-      onSessionEnd: (id) => answers.endSession(id),
-    });
-    await bq.start();
-    return {
-      yaml: `  ${name}:\n    type: bigquery\n    project: demo-project\n    api_endpoint: ${bq.url}\n`,
-      failNext: (p) => void (fail = p),
-      beforeNext,
-      admin: answers.connection,
-      stats: () => ({ ...answers.stats }),
-      async stop() {
-        await bq.stop();
-        answers.close();
-      },
-    };
-  }
-  const instance = await DuckDBInstance.create(file);
-  const admin = await instance.connect();
-  const sessions = duckdbSessions(instance);
-  const sf = new FakeSnowflakeServer({
-    users: { exptrack: 'fake-secret' },
-    chunkRows: 500,
-    handler: async (q) => ((await take(q.sql)) ? { error: { code: '100038', message: 'injected failure', sqlState: '22018' } } : undefined),
-    fallback: (sql, token) => sessions.run(sql, token),
-    onSessionEnd: (token) => sessions.end(token),
-  });
-  await sf.start();
-  return {
-    yaml: `  ${name}:\n    type: snowflake\n    account: fakeaccount\n    username: exptrack\n    password_env: ${PASSWORD_ENV}\n    access_url: ${sf.url}\n`,
-    failNext: (p) => void (fail = p),
-    beforeNext,
-    admin,
-    stats: () => ({ ...sessions.stats }),
-    async stop() {
-      await sf.stop();
-      sessions.close();
-      admin.closeSync();
-      instance.closeSync();
-    },
-  };
-}
-
-/** Replaces the warehouse's source tables with what arrived by `asOf`, as a loader appending rows would. */
-async function deliver(admin: DuckDBConnection, dir: string, asOf: string, since: string): Promise<number> {
-  const day = join(dir, `arrived-${asOf.slice(0, 10)}.duckdb`);
-  const { lateRows } = await arrivedCopy(demoDb, day, asOf, since);
-  await admin.run(`ATTACH '${day}' AS arrived (READ_ONLY)`);
-  for (const t of ['exposures', 'web_events', 'app_events']) await admin.run(`CREATE OR REPLACE TABLE main.${t} AS SELECT * FROM arrived.main.${t}`);
-  await admin.run('DETACH arrived');
-  return lateRows;
-}
-
-const rows = async (c: DuckDBConnection, sql: string) => JSON.stringify((await c.runAndReadAll(sql)).getRowsJson());
-
-/** Everything stored for one experiment, in a fixed order. */
-async function stored(c: DuckDBConnection, id: string): Promise<string> {
-  return [
-    await rows(c, `SELECT * FROM exptrack_state.exptrack_state WHERE experiment_id = '${id}'`),
-    await rows(c, `SELECT * FROM exptrack_state.exptrack_${id}_units ORDER BY ALL`),
-    await rows(c, `SELECT * FROM exptrack_state.exptrack_${id}_sources ORDER BY ALL`),
-    await rows(c, `SELECT * FROM exptrack_state.exptrack_${id}_quality ORDER BY ALL`),
-  ].join('\n');
-}
 
 const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 
@@ -165,7 +65,7 @@ describe.each(['bigquery', 'snowflake'] as const)('incremental refresh through t
   it('refreshes incrementally (no fallback), each day equal to a full refresh byte for byte, late rows included', async () => {
     let late = 0;
     for (const [i, asOf] of DAYS.slice(0, 3).entries()) {
-      if (i > 0) late += await deliver(c.admin, dir, asOf, DAYS[i - 1]);
+      if (i > 0) late += await deliver(demoDb, c.admin, dir, asOf, DAYS[i - 1]);
       for (const { id, inc, full } of await both(asOf, `day${i}`)) {
         expect(inc.refresh?.mode, `${id} on ${asOf}: ${inc.refresh?.reason}`).toBe(i === 0 ? 'rebuild' : 'incremental');
         expect(firstDifference(inc, full), `${id} on ${asOf}`).toBeNull();
@@ -180,7 +80,7 @@ describe.each(['bigquery', 'snowflake'] as const)('incremental refresh through t
 
   it('a statement failing inside the write transaction leaves the stored state as it was, and the next run is right', async () => {
     const [id] = SPECS;
-    await deliver(c.admin, dir, DAYS[3], DAYS[2]);
+    await deliver(demoDb, c.admin, dir, DAYS[3], DAYS[2]);
     const before = await stored(c.admin, id);
     const rollbacks = c.stats().rollbacks;
     // The units' INSERT comes after their DELETE: a rollback that did not happen would show as lost units.

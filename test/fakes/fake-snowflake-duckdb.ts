@@ -162,6 +162,10 @@ export function duckdbSessions(instance: DuckDBInstance) {
       }
       s.con.closeSync();
     },
+    /** Sessions with a connection (for a test to end those of a killed client, as the warehouse would). */
+    open(): string[] {
+      return [...sessions.keys()];
+    },
     close(): void {
       for (const s of sessions.values()) s.con.closeSync();
       sessions.clear();
