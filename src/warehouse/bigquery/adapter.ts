@@ -223,6 +223,10 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
       // The first job creates the session (createSession); every later one joins it through the
       // session_id connection property, so TEMP tables and the transaction span jobs. Each refresh has
       // a session of its own: with --concurrency, other experiments' jobs stay out of it.
+      // Concurrency is optimistic on BigQuery: of two transactions that mutate one table at once, it
+      // cancels one (a failed run, to be rerun); nothing waits. The state claim (state_claim.sql.hbs)
+      // mutates the shared meta table first, so two refreshes of any experiments in one write schema from
+      // two processes cannot both commit if they overlap; one process takes its refreshes in turn.
       let sessionId: string | null = null;
       let open = false;
       const run = async (sql: string, step: string): Promise<Row[]> => {
