@@ -111,4 +111,24 @@ describe.each(['bigquery', 'snowflake'] as const)('incremental refresh through t
     expect(after.slice(1)).toEqual(before.split('\n').slice(1));
     expect(after[0]).toContain('"the-other-run"');
   }, 300_000);
+
+  it('two runs refreshing one experiment at once: the stored state stays consistent (the next run equals a full refresh)', async () => {
+    const [id] = SPECS;
+    const asOf = '2026-10-11T00:00:00.000Z';
+    await deliver(demoDb, c.admin, dir, asOf, DAYS[3]);
+    // Two processes' worth of adapters and sessions, started together; whichever way they interleave,
+    // at most one may write from the state both read (the other is refused or fails on the fake's conflict).
+    const runs = await Promise.allSettled(
+      [1, 2].map((n) => runProject({ config, target: withState, selectors: [id], asOf, reportsDir: join(dir, `concurrent-${n}`), incremental: true })),
+    );
+    expect(runs.some((r) => r.status === 'fulfilled')).toBe(true);
+    for (const r of runs) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/another run refreshed|conflict/i);
+    const next = '2026-10-12T00:00:00.000Z';
+    await deliver(demoDb, c.admin, dir, next, asOf);
+    for (const { id: e, inc, full } of await both(next, 'after-concurrent')) {
+      expect(inc.refresh?.mode, e).toBe('incremental');
+      expect(statisticsJson(inc), e).toBe(statisticsJson(full));
+    }
+  }, 600_000);
 });
+
