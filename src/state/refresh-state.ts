@@ -35,8 +35,12 @@ type Run = (sql: string, step: string) => Promise<Row[]>;
 
 /** Another run wrote this experiment's state while this one refreshed it: nothing of this one was committed. */
 export class StateConflictError extends Error {
-  constructor(experiment: string, found: string[]) {
-    super(`${experiment}: another run refreshed this experiment's state meanwhile (stored run ${found.join(', ') || 'none'}); this refresh was rolled back, run again`);
+  constructor(
+    experiment: string,
+    readonly found: string[],
+    then = 'run again',
+  ) {
+    super(`${experiment}: another run refreshed this experiment's state meanwhile (stored run ${found.join(', ') || 'none'}); this refresh was rolled back; ${then}`);
     this.name = 'StateConflictError';
   }
 }
@@ -71,6 +75,9 @@ export async function refreshFromState(opts: {
       ? <T>(fn: (run: Run, begin: () => Promise<void>) => Promise<T>) => adapter.session!(opts.ctx, fn)
       : null;
   if (!hold) throw new Error('this warehouse adapter cannot hold a transaction');
+  // A rebuild that loses the claim has already replaced the state tables before BEGIN, perhaps under
+  // the winner's meta row: it forgets the state (the next run rebuilds) rather than leave a mismatch.
+  let forgetOnConflict: string[] = [];
   const out = await hold(async (run, begin) => {
     let phase: KillPoint | null = null;
     const exec = async (sql: string, step: string, at: KillPoint) => {
@@ -103,7 +110,10 @@ export async function refreshFromState(opts: {
     if (!inSession) for (const sql of plan.write) await exec(sql, 'state write', 'write');
     else {
       const write = sessionWrite(plan.write);
-      if (plan.mode === 'rebuild') for (const sql of plan.forget) await exec(sql, 'state write', 'write');
+      if (plan.mode === 'rebuild') {
+        forgetOnConflict = plan.forget;
+        for (const sql of plan.forget) await exec(sql, 'state write', 'write');
+      }
       for (const sql of write.before) await exec(sql, 'state write', 'write');
       await begin();
       // The run id read at setup must still be the stored one (a rebuild deleted the row: none): else
@@ -120,6 +130,10 @@ export async function refreshFromState(opts: {
     }
     maybeKill('commit');
     return { data, refresh: { mode: plan.mode, reason, watermark: plan.watermark, cut: plan.cut, lateLookbackSeconds: opts.lateLookbackSeconds } };
+  }).catch(async (e: unknown) => {
+    if (!(e instanceof StateConflictError) || !forgetOnConflict.length) throw e;
+    for (const sql of forgetOnConflict) await adapter.query(sql, { ...opts.ctx, step: 'state forget' });
+    throw new StateConflictError(exp.id, e.found, 'its state tables may hold this rebuild\'s rows, so the state was dropped: the next run rebuilds');
   });
   maybeKill('committed');
   return out;

@@ -112,6 +112,23 @@ describe.each(['bigquery', 'snowflake'] as const)('incremental refresh through t
     expect(after[0]).toContain('"the-other-run"');
   }, 300_000);
 
+  it('a rebuild that loses its claim drops the state it may have mixed, and the next run rebuilds correctly', async () => {
+    const [id] = SPECS;
+    // A rival rebuild commits its meta row between this rebuild's table replacement and its claim.
+    c.beforeNext(new RegExp(`^UPDATE \\S*exptrack_state\\S* SET run_id = run_id WHERE experiment_id = '${id}'`, 'm'), async () => {
+      await c.admin.run(`INSERT INTO exptrack_state.exptrack_state VALUES ('${id}', 'rival', 'rival', 'rival', 'rival-run', 'rival')`);
+    });
+    await expect(runProject({ config, target: withState, selectors: [id], asOf: DAYS[3], reportsDir: join(dir, 'rebuild-conflict'), fullRefresh: true })).rejects.toThrow(
+      /stored run rival-run.*the next run rebuilds/,
+    );
+    expect(await c.admin.runAndReadAll(`SELECT * FROM exptrack_state.exptrack_state WHERE experiment_id = '${id}'`).then((r) => r.getRows())).toEqual([]);
+    const inc = await runProject({ config, target: withState, selectors: [id], asOf: DAYS[3], reportsDir: join(dir, 'after-rebuild-conflict'), incremental: true });
+    const full = await runProject({ config, target: plain, selectors: [id], asOf: DAYS[3], reportsDir: join(dir, 'full-rebuild-conflict') });
+    const a = readResults(inc.experiments[0].packageDir);
+    expect(a.refresh?.mode).toBe('rebuild');
+    expect(statisticsJson(a)).toBe(statisticsJson(readResults(full.experiments[0].packageDir)));
+  }, 600_000);
+
   it('two runs refreshing one experiment at once: the stored state stays consistent (the next run equals a full refresh)', async () => {
     const [id] = SPECS;
     const asOf = '2026-10-11T00:00:00.000Z';
