@@ -75,8 +75,8 @@ export async function refreshFromState(opts: {
       ? <T>(fn: (run: Run, begin: () => Promise<void>) => Promise<T>) => adapter.session!(opts.ctx, fn)
       : null;
   if (!hold) throw new Error('this warehouse adapter cannot hold a transaction');
-  // A rebuild that loses the claim has already replaced the state tables before BEGIN, perhaps under
-  // the winner's meta row: it forgets the state (the next run rebuilds) rather than leave a mismatch.
+  // A rebuild that fails after replacing the state tables before BEGIN (they may now sit under another
+  // run's meta row) forgets the state (the next run rebuilds) rather than leave a mismatch.
   let forgetOnConflict: string[] = [];
   const out = await hold(async (run, begin) => {
     let phase: KillPoint | null = null;
@@ -131,9 +131,12 @@ export async function refreshFromState(opts: {
     maybeKill('commit');
     return { data, refresh: { mode: plan.mode, reason, watermark: plan.watermark, cut: plan.cut, lateLookbackSeconds: opts.lateLookbackSeconds } };
   }).catch(async (e: unknown) => {
-    if (!(e instanceof StateConflictError) || !forgetOnConflict.length) throw e;
-    for (const sql of forgetOnConflict) await adapter.query(sql, { ...opts.ctx, step: 'state forget' });
-    throw new StateConflictError(exp.id, e.found, 'its state tables may hold this rebuild\'s rows, so the state was dropped: the next run rebuilds');
+    // Any failure after the rebuild replaced tables (a lost claim, or BigQuery cancelling one of two
+    // overlapping transactions) may leave another run's meta row over this run's tables.
+    if (!forgetOnConflict.length) throw e;
+    for (const sql of forgetOnConflict) await adapter.query(sql, { ...opts.ctx, step: 'state forget' }).catch(() => undefined);
+    if (e instanceof StateConflictError) throw new StateConflictError(exp.id, e.found, 'its state tables may hold this rebuild\'s rows, so the state was dropped: the next run rebuilds');
+    throw e;
   });
   maybeKill('committed');
   return out;
