@@ -32,7 +32,7 @@ describe.each(['bigquery', 'snowflake'] as const)('the %s state write in a sessi
       // Each statement once, in its order within each part.
       expect(w.before.length + w.inside.length + w.after.length, where).toBe(plan.write.length);
       // An incremental refresh may only create temporary tables, and the sources table if it is missing.
-      if (plan.mode === 'incremental') for (const s of w.before) expect(s, where).toMatch(/CREATE TEMP(ORARY)? TABLE|DROP TABLE IF EXISTS [`"]exptrack_\w+[`"]\s*$|CREATE TABLE IF NOT EXISTS \S+_sources[`"] AS SELECT \* FROM \S+ WHERE 1 = 0/);
+      if (plan.mode === 'incremental') for (const s of w.before) expect(s, where).toMatch(/CREATE (OR REPLACE )?TEMP(ORARY)? TABLE|DROP TABLE IF EXISTS [`"]exptrack_\w+[`"]\s*$|CREATE TABLE IF NOT EXISTS \S+_sources[`"] AS SELECT \* FROM \S+ WHERE 1 = 0/);
       expect(plan.claim.map(statementKind), where).toEqual(['dml', 'query']);
       expect(plan.forget.map(statementKind), where).toEqual(['dml']);
     }
