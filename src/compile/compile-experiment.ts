@@ -32,7 +32,7 @@ export interface ResultLayout {
   rankTests?: { metric: string; kind: 'mann_whitney'; column: string }[];
   /** Paired metrics whose source has pair_key (the pairs step): their paired tests read that step's rows. */
   pairMetrics?: string[];
-  /** Quantile metrics (the quantiles step), when the spec has any; `kind` tells an incremental planner to recompute them in full. */
+  /** Quantile metrics (the quantiles step), when the spec has any; `kind` tells an incremental planner they are order statistics, recomputed each refresh. */
   quantileMetrics?: QuantileMetricLayout[];
 }
 

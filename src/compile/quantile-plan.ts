@@ -5,7 +5,7 @@ import type { MetricPlan, SourceScan, UnitColumn } from './metric-plan.js';
 /** One quantile metric of the quantiles step, as results.json's layout records it. */
 export interface QuantileMetricLayout {
   metric: string;
-  /** Named so an incremental planner can see that order statistics do not merge across refreshes: recompute in full. */
+  /** Named so an incremental planner can see that order statistics do not merge across refreshes: they are recomputed over the state's per-unit values (src/state/state-plan.ts). */
   kind: 'quantile';
   /** 0.9 = p90. */
   level: number;

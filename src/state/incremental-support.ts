@@ -6,15 +6,14 @@ import type { ResolvedExperiment } from '../spec/types.js';
  * refresh, with the reason printed and recorded, until someone writes its merge (the metric_merge
  * partial) and adds it here with an identity test.
  */
-export const INCREMENTAL_METRIC_KINDS: readonly string[] = ['proportion', 'mean', 'count', 'ratio', 'paired'];
+export const INCREMENTAL_METRIC_KINDS: readonly string[] = ['proportion', 'mean', 'count', 'ratio', 'paired', 'quantile'];
 export const INCREMENTAL_COMPONENT_KINDS: readonly string[] = ['proportion', 'mean', 'count', 'paired'];
 
 /** Why this experiment cannot refresh incrementally, or null when it can. */
 export function incrementalBlocker(exp: ResolvedExperiment): string | null {
-  // The state keeps each unit's dimension values from its exposure rows; an attribute table's value can
-  // change with no new exposure row, so its breakdown is computed only by a full refresh for now.
-  const attribute = (exp.attributeDimensions ?? [])[0];
-  if (attribute) return `dimension ${attribute.name} reads attribute table ${attribute.source.name}, which the incremental planner does not keep in state yet`;
+  // Attribute-table dimensions need no entry: they are joined at read time (state_current_units). A
+  // quantile metric's per-unit value is a mean metric's sum (its component kind is 'mean'), so the state
+  // keeps it; event-level quantiles run their step whole inside the incremental run (state-runner.ts).
   for (const m of exp.metrics) {
     if (!INCREMENTAL_METRIC_KINDS.includes(m.kind)) {
       return `metric ${m.name} is of kind '${m.kind}', which the incremental planner does not merge yet (it merges ${INCREMENTAL_METRIC_KINDS.join(', ')})`;

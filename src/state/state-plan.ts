@@ -18,7 +18,7 @@ export interface StateLocation {
 }
 
 export interface StateRead {
-  name: 'exposures' | 'metrics' | 'sources' | 'daily' | 'exposure_quality';
+  name: 'exposures' | 'metrics' | 'sources' | 'daily' | 'exposure_quality' | 'quantiles' | 'ranks' | 'shift_bins' | 'assignment';
   sql: string;
 }
 
@@ -86,6 +86,16 @@ export function qualityFromState(context: { taggedSources: unknown[]; markedTraf
   return context.taggedSources.length === 0 && context.markedTraffic.every((x) => x.timestamp !== null);
 }
 
+/**
+ * The steps read from the state's per-unit values (stored units plus this run's delta) rather than the
+ * source: the assignment audit (units and variants only), the rank tests' ranks and shift bins, and
+ * unit-level quantiles. Event-level quantiles order every matching event, which the state does not keep,
+ * so a spec with any leaves the quantiles step to the full path (stepsOutsideState names it).
+ */
+export function unitValueReads(context: { rankTests: unknown[]; unitQuantiles: unknown[]; eventQuantiles: unknown[]; assignment: unknown }): ('assignment' | 'quantiles' | 'ranks' | 'shift_bins')[] {
+  return [...(context.assignment ? (['assignment'] as const) : []), ...(context.rankTests.length ? (['ranks', 'shift_bins'] as const) : []), ...(context.unitQuantiles.length && !context.eventQuantiles.length ? (['quantiles'] as const) : [])];
+}
+
 function baseContext(exp: ResolvedExperiment, asOf: string, dialect: Dialect, loc: StateLocation) {
   const base = experimentContext(exp, asOf, dialect);
   return { ...base, tables: stateTables(exp, loc) };
@@ -130,6 +140,10 @@ export function compileStateRefresh(opts: {
     metrics: s.metrics.map((m) => ({ ...m, sealedColumn: `s_${m.column}`, beforeCut: `${m.column}_c1`, afterCut: `${m.column}_c2` })),
   }));
   const stateDimensions = dimensions.map((d) => ({ ...d, atAlias: `${d.alias}_at`, sealedAlias: `s_${d.alias}`, sealedAtAlias: `s_${d.alias}_at` }));
+  // The state stores the dimensions read from exposure rows; attribute-table dimensions are joined at read
+  // time (the state_current_units partial), so the stage and write see only the stored ones.
+  const storedDimensions = stateDimensions.filter((d) => !d.attribute);
+  const attributeDimensions = stateDimensions.filter((d) => d.attribute);
   const stateColumns = metricSources.flatMap((s) => s.metrics.map((m) => ({ column: m.column, kind: m.kind })));
   // Audience filters, then the marked-traffic filters of the exposure_quality step, get a number in the
   // state's excluded table (the units each matched); attribute tables (no event time) are read whole each run.
@@ -143,6 +157,8 @@ export function compileStateRefresh(opts: {
     timedExclusions: [...exclusions.filter((x) => x.timestamp !== null), ...(quality ? markedTraffic : [])],
     stateColumns,
     dimensions: stateDimensions,
+    storedDimensions,
+    attributeDimensions,
     metricSources,
     state: {
       ...tables,
@@ -156,19 +172,22 @@ export function compileStateRefresh(opts: {
       toolVersion: opts.toolVersion,
     },
   };
+  const stored = { ...ctx, dimensions: storedDimensions };
   return {
     mode: hasState ? 'incremental' : 'rebuild',
     watermark,
     cut,
-    stage: [...splitStatements(renderer.render('state_stage', ctx)), ...splitStatements(renderer.render('state_groups', ctx))],
+    stage: [...splitStatements(renderer.render('state_stage', stored)), ...splitStatements(renderer.render('state_groups', ctx))],
     reads: [
       ...(['exposures', 'metrics', 'sources'] as const).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, ctx)) })),
       { name: 'daily' as const, sql: tidySql(renderer.render('state_daily', ctx)) },
-      ...(quality ? [{ name: 'exposure_quality' as const, sql: tidySql(renderer.render('state_exposure_quality', { ...ctx, dimensions: [] })) }] : []),
+      ...(quality ? [{ name: 'exposure_quality' as const, sql: tidySql(renderer.render('state_exposure_quality', { ...ctx, dimensions: [], storedDimensions: [], attributeDimensions: [] })) }] : []),
+      // These steps read uncapped per-unit values and no dimension, so neither caps nor dimensions are computed.
+      ...unitValueReads(context).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, { ...ctx, caps: [], dimensions: [], storedDimensions: [], attributeDimensions: [] })) })),
     ],
-    write: splitStatements(renderer.render('state_write', ctx)),
-    claim: splitStatements(renderer.render('state_claim', ctx)),
-    forget: splitStatements(renderer.render('state_forget', ctx)),
+    write: splitStatements(renderer.render('state_write', stored)),
+    claim: splitStatements(renderer.render('state_claim', stored)),
+    forget: splitStatements(renderer.render('state_forget', stored)),
   };
 }
 

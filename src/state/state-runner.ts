@@ -62,9 +62,9 @@ export function createStateRunner(opts: { target: Target; warehouse: Warehouse; 
 const FULL_STEP_REASONS: Record<string, string> = {
   exposure_quality: 'events tagged before first exposure depend on a first exposure late rows can still move',
   assignment: 'the assignment audit has no state merge yet',
-  ranks: "Mann-Whitney ranks need every unit's value, which no merge of sums gives",
-  shift_bins: "the shift bins need every unit's value, which no merge of sums gives",
-  quantiles: "quantiles need every unit's value, which no merge of sums gives",
+  ranks: "Mann-Whitney ranks need every unit's value, which this refresh did not read from state",
+  shift_bins: "the shift bins need every unit's value, which this refresh did not read from state",
+  quantiles: 'event-level quantile metrics order every matching event, which the state does not keep (unit-level ones alone are read from state)',
   pairs: 'the pairs step joins the arms row by row on the pair key; no state merge yet',
 };
 

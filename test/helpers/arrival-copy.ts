@@ -12,7 +12,7 @@ const arrival = (ts: string) => `loaded_at + CASE WHEN hash(${ts}, loaded_at) % 
 const literal = (iso: string) => `TIMESTAMP '${iso.slice(0, 19).replace('T', ' ')}'`;
 
 /** Writes `out` with the demo's tables cut to what arrived by `asOf`; returns how many late rows arrived in (since, asOf]. */
-export async function arrivedCopy(demoPath: string, out: string, asOf: string, since: string | null): Promise<{ rows: number; lateRows: number }> {
+export async function arrivedCopy(demoPath: string, out: string, asOf: string, since: string | null, extraSql: string[] = []): Promise<{ rows: number; lateRows: number }> {
   rmSync(out, { force: true });
   rmSync(`${out}.wal`, { force: true });
   const instance = await DuckDBInstance.create(out);
@@ -32,6 +32,8 @@ export async function arrivedCopy(demoPath: string, out: string, asOf: string, s
         lateRows += Number(l.n);
       }
     }
+    // Tables without event time (attribute tables) the caller builds from the attached demo.
+    for (const sql of extraSql) await c.run(sql);
     await c.run('CHECKPOINT');
   } finally {
     c.closeSync();

@@ -2,6 +2,7 @@
 // back to a full refresh with a reason; known kinds do not.
 import { describe, expect, it } from 'vitest';
 import { INCREMENTAL_METRIC_KINDS, incrementalBlocker } from '../../src/state/incremental-support.js';
+import { unitValueReads } from '../../src/state/state-plan.js';
 import { createStateRunner, stepsOutsideState } from '../../src/state/state-runner.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import type { Adapter } from '../../src/warehouse/types.js';
@@ -17,9 +18,9 @@ describe('the incremental planner', () => {
 
   it('names a kind that is not on the list, and the runner falls back to a full refresh with that reason', async () => {
     const exp = structuredClone(experiments[0]);
-    (exp.metrics[0] as { kind: string }).kind = 'quantile';
-    expect(INCREMENTAL_METRIC_KINDS).not.toContain('quantile');
-    expect(incrementalBlocker(exp)).toMatch(new RegExp(`metric ${exp.metrics[0].name} is of kind 'quantile'`));
+    (exp.metrics[0] as { kind: string }).kind = 'sketch';
+    expect(INCREMENTAL_METRIC_KINDS).not.toContain('sketch');
+    expect(incrementalBlocker(exp)).toMatch(new RegExp(`metric ${exp.metrics[0].name} is of kind 'sketch'`));
     const noQueries: Adapter = { query: async () => { throw new Error('no query expected'); }, transaction: async () => { throw new Error('no transaction expected'); }, close: async () => undefined };
     const runner = createStateRunner({
       target: { name: 't', type: 'duckdb', settings: {}, unsetVariables: [], state: { writeSchema: 's.duckdb', incremental: true, lateLookbackSeconds: null, concurrency: null } },
@@ -28,14 +29,22 @@ describe('the incremental planner', () => {
       fullRefresh: false,
     });
     const out = await runner.refresh(exp, '2026-11-01T00:00:00Z', 'r', { experiment: exp.id, step: 'state' });
-    expect(out).toEqual({ fallback: { mode: 'full', reason: expect.stringContaining("kind 'quantile'") } });
+    expect(out).toEqual({ fallback: { mode: 'full', reason: expect.stringContaining("kind 'sketch'") } });
   });
 
-  it('names a dimension read from an attribute table (its values can change with no new exposure row)', () => {
+  it('accepts quantile metrics and attribute-table dimensions (read from state, and joined at read time)', () => {
+    expect(INCREMENTAL_METRIC_KINDS).toContain('quantile');
     const exp = structuredClone(experiments[0]);
     const source = { ...exp.exposure.source, name: 'accounts', timestamp: null };
     exp.attributeDimensions = [{ name: 'accounts.plan', source, column: 'plan' }];
-    expect(incrementalBlocker(exp)).toMatch(/dimension accounts\.plan reads attribute table accounts/);
+    expect(incrementalBlocker(exp)).toBeNull();
+  });
+
+  it('reads the per-unit-value steps from state, except quantiles when an event-level quantile needs every event', () => {
+    const none = { rankTests: [], unitQuantiles: [], eventQuantiles: [], assignment: null };
+    expect(unitValueReads(none)).toEqual([]);
+    expect(unitValueReads({ ...none, assignment: {}, rankTests: [{}], unitQuantiles: [{}] })).toEqual(['assignment', 'ranks', 'shift_bins', 'quantiles']);
+    expect(unitValueReads({ ...none, unitQuantiles: [{}], eventQuantiles: [{}] })).toEqual([]);
   });
 
   it('falls back when the adapter cannot hold a transaction', async () => {

@@ -23,7 +23,9 @@ import { translateBigquery } from '../fakes/fake-bigquery-duckdb.js';
 import { installFakeFunctions, type FakeDialect } from '../fakes/fake-sql-functions.js';
 import { translateToDuckdb } from '../fakes/fake-snowflake-duckdb.js';
 import { arrivedCopy } from '../helpers/arrival-copy.js';
+import { addPlanSpec, userPlansSql } from '../helpers/demo-plan-attribute.js';
 import { demoProject } from '../helpers/demo-project.js';
+import { addQuantileSpecs } from '../helpers/quantile-project.js';
 import { placeholderTarget } from '../golden/demo-compile.js';
 
 const DAY1 = '2026-10-08T00:00:00.000Z';
@@ -33,6 +35,9 @@ const LOOKBACK = 86_400;
 let project: string;
 beforeAll(async () => {
   project = await demoProject();
+  // Beside the demo specs: quantile metrics and an attribute-table dimension, whose state reads differ.
+  addQuantileSpecs(project);
+  addPlanSpec(project);
 }, 120_000);
 
 function translate(dialect: FakeDialect, sql: string): string[] {
@@ -72,17 +77,18 @@ describe.each(['bigquery', 'snowflake'] as const)('%s state SQL through the fake
     instance?.closeSync();
   });
 
-  it('rebuild, then an incremental refresh: every read equals the full refresh, for every demo spec', async () => {
+  it('rebuild, then an incremental refresh: every read equals the full refresh, for every demo spec and the quantile and attribute fixtures', async () => {
     const warehouse = getWarehouse(dialect);
     const renderer = createSqlRenderer(TEMPLATES_DIR, dialect, warehouse.dialect, PACKAGE_ROOT);
     const loc = { schemaRef: 'exptrack_state' };
     const config = loadProjectConfig(project);
     const stored = new Map<string, string>();
     let compared = 0;
+    const readNames = new Set<string>();
     for (const [day, asOf] of [DAY1, DAY2].entries()) {
       // The warehouse as it stood at asOf (late rows arriving the next day), as DuckDB file "demo".
       const arrived = join(dir, `day${day}.duckdb`);
-      await arrivedCopy(join(project, 'target', 'demo.duckdb'), arrived, asOf, day === 0 ? null : DAY1);
+      await arrivedCopy(join(project, 'target', 'demo.duckdb'), arrived, asOf, day === 0 ? null : DAY1, [userPlansSql(asOf)]);
       // Loaded into the session's database, beside the state schema, as a loader would append it.
       await c.run(`ATTACH '${arrived}' AS arrived (READ_ONLY)`);
       for (const r of await rowsOn(c, "SELECT table_name FROM duckdb_tables() WHERE database_name = 'arrived'")) {
@@ -107,6 +113,7 @@ describe.each(['bigquery', 'snowflake'] as const)('%s state SQL through the fake
           expect(want.length, `${exp.id} ${r.name}`).toBeGreaterThan(0);
           expect(rowsOf(await run(r.sql)), `${exp.id} ${r.name} on ${asOf}`).toEqual(want);
           compared++;
+          readNames.add(r.name);
         }
         const write = sessionWrite(plan.write);
         for (const sql of [...(day === 0 ? plan.forget : []), ...write.before, ...plan.claim, ...write.inside, ...write.after]) await run(sql);
@@ -114,5 +121,7 @@ describe.each(['bigquery', 'snowflake'] as const)('%s state SQL through the fake
       }
     }
     expect(compared).toBeGreaterThan(20);
+    // The reads from per-unit values ran too (upsell_widget's rank test, the assignment audit, unit quantiles).
+    for (const name of ['assignment', 'ranks', 'shift_bins', 'quantiles']) expect(readNames, name).toContain(name);
   }, 300_000);
 });

@@ -1,0 +1,27 @@
+-- exptrack experiment checkout_quantile_primary, step metrics (from state), as of 2026-11-01T00:00:00.000Z
+-- The metrics step's rows from the unit groups of this refresh (step state groups): the same columns
+-- as a full refresh, the groups' sums added up per variant and dimension value.
+SELECT
+  variant,
+  `dim_1`,
+  GROUPING(`dim_1`) AS `dim_1_grouping`,
+  `dim_2`,
+  GROUPING(`dim_2`) AS `dim_2_grouping`,
+  SUM(units) AS units,
+  SUM(`m_1_y_sum`) AS `m_1_y_sum`,
+  SUM(`m_1_y_sum_squares`) AS `m_1_y_sum_squares`,
+  SUM(`m_2_y_sum`) AS `m_2_y_sum`,
+  SUM(`m_2_y_sum_squares`) AS `m_2_y_sum_squares`,
+  SUM(`m_3_y_sum`) AS `m_3_y_sum`,
+  SUM(`m_3_y_sum_squares`) AS `m_3_y_sum_squares`,
+  SUM(`m_3_x_sum`) AS `m_3_x_sum`,
+  SUM(`m_3_x_sum_squares`) AS `m_3_x_sum_squares`,
+  SUM(`m_3_yx_sum`) AS `m_3_yx_sum`,
+  SUM(`m_4_y_sum`) AS `m_4_y_sum`,
+  SUM(`m_4_y_sum_squares`) AS `m_4_y_sum_squares`
+FROM `exptrack_groups`
+GROUP BY GROUPING SETS (
+  (variant),
+  (variant, `dim_1`),
+  (variant, `dim_2`)
+)

@@ -1,0 +1,264 @@
+-- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE OR REPLACE TEMP TABLE `exptrack_delta` AS
+WITH
+exp_rows AS (
+  SELECT
+    `x`.`account_id` AS unit_id,
+    CAST(`x`.`arm` AS STRING) AS variant,
+    `x`.`seen_at` AS exposed_at,
+    CASE WHEN `x`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg
+  FROM `app`.`experiment_exposures` AS x
+  WHERE `x`.`experiment` = 'new_checkout'
+    AND `x`.`account_id` IS NOT NULL
+    AND `x`.`seen_at` >= TIMESTAMP '2026-09-01 00:00:00.000 UTC'
+    AND `x`.`seen_at` < TIMESTAMP '2026-09-15 00:00:00.000 UTC'
+),
+exp_seg AS (
+  SELECT
+    unit_id,
+    seg,
+    MIN(exposed_at) AS first_exposed_at,
+    MIN(variant) AS variant_min,
+    MAX(variant) AS variant_max
+  FROM exp_rows AS r
+  GROUP BY unit_id, seg
+),
+exp_touched AS (
+  SELECT unit_id FROM exp_seg GROUP BY unit_id
+),
+sealed_exp AS (
+  -- Stored state plus the exposure rows before the cut: what the state will hold after this run.
+  SELECT
+    t.unit_id,
+    1 AS is_new,
+    a.first_exposed_at, a.variant_min, a.variant_max
+  FROM exp_touched AS t
+  LEFT JOIN exp_seg AS a ON a.unit_id = t.unit_id AND a.seg = 1
+),
+touched_exp AS (
+  -- ... plus the rows after the cut: the units' exposure as of now.
+  SELECT
+    s.unit_id,
+    s.is_new,
+    CASE WHEN `s`.`first_exposed_at` IS NULL THEN `b`.`first_exposed_at` WHEN `b`.`first_exposed_at` IS NULL OR `s`.`first_exposed_at` <= `b`.`first_exposed_at` THEN `s`.`first_exposed_at` ELSE `b`.`first_exposed_at` END AS `first_exposed_at`,
+    CASE WHEN `s`.`variant_min` IS NULL THEN `b`.`variant_min` WHEN `b`.`variant_min` IS NULL OR `s`.`variant_min` <= `b`.`variant_min` THEN `s`.`variant_min` ELSE `b`.`variant_min` END AS `variant_min`,
+    CASE WHEN `s`.`variant_max` IS NULL THEN `b`.`variant_max` WHEN `b`.`variant_max` IS NULL OR `s`.`variant_max` >= `b`.`variant_max` THEN `s`.`variant_max` ELSE `b`.`variant_max` END AS `variant_max`,
+    s.first_exposed_at AS s_first_exposed_at,
+    s.variant_min AS s_variant_min,
+    s.variant_max AS s_variant_max
+  FROM sealed_exp AS s
+  LEFT JOIN exp_seg AS b ON b.unit_id = s.unit_id AND b.seg = 2
+),
+exp_all AS (
+  -- Every exposed unit's first exposure, for the metric windows; is_new: not in the stored state.
+  SELECT unit_id, first_exposed_at, is_new FROM touched_exp
+),
+`source_1_cut` AS (
+  -- The metrics' own per-unit values (the same partial as a full refresh), per side of the cut.
+  -- Rows before the watermark are read only for units new to the state (their pre-exposure window).
+  SELECT
+    e.unit_id,
+    CASE WHEN `s1`.`occurred_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
+    MAX(CASE WHEN `s1`.`occurred_at` >= e.first_exposed_at AND `s1`.`occurred_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'purchase') THEN 1 ELSE 0 END) AS `m_1_y`,
+    MAX(CASE WHEN `s1`.`occurred_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`occurred_at` < e.first_exposed_at AND (`s1`.`event_name` = 'purchase') THEN 1 ELSE 0 END) AS `m_1_x`,
+    SUM(CASE WHEN `s1`.`occurred_at` >= e.first_exposed_at AND `s1`.`occurred_at` < TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL 604800 SECOND) AND (`s1`.`event_name` = 'purchase') THEN ROUND(CAST(`s1`.`revenue` AS NUMERIC), 6) END) AS `m_2_y`,
+    SUM(CASE WHEN `s1`.`occurred_at` >= TIMESTAMP_ADD(`e`.`first_exposed_at`, INTERVAL -1209600 SECOND) AND `s1`.`occurred_at` < e.first_exposed_at AND (`s1`.`event_name` = 'purchase') THEN ROUND(CAST(`s1`.`revenue` AS NUMERIC), 6) END) AS `m_2_x`
+  FROM exp_all AS e
+  INNER JOIN `app`.`events` AS `s1`
+    ON `s1`.`account_id` = e.unit_id
+  WHERE `s1`.`occurred_at` >= TIMESTAMP '2026-08-18 00:00:00.000 UTC'
+    AND `s1`.`occurred_at` < TIMESTAMP '2026-09-22 00:00:00.000 UTC'
+  GROUP BY e.unit_id, CASE WHEN `s1`.`occurred_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END
+),
+`source_1_parts` AS (
+  SELECT
+    unit_id,
+    MAX(CASE WHEN seg = 1 THEN `m_1_y` END) AS `m_1_y_c1`,
+    MAX(CASE WHEN seg = 2 THEN `m_1_y` END) AS `m_1_y_c2`,
+    MAX(CASE WHEN seg = 1 THEN `m_1_x` END) AS `m_1_x_c1`,
+    MAX(CASE WHEN seg = 2 THEN `m_1_x` END) AS `m_1_x_c2`,
+    MAX(CASE WHEN seg = 1 THEN `m_2_y` END) AS `m_2_y_c1`,
+    MAX(CASE WHEN seg = 2 THEN `m_2_y` END) AS `m_2_y_c2`,
+    MAX(CASE WHEN seg = 1 THEN `m_2_x` END) AS `m_2_x_c1`,
+    MAX(CASE WHEN seg = 2 THEN `m_2_x` END) AS `m_2_x_c2`
+  FROM `source_1_cut`
+  GROUP BY unit_id
+),
+touched AS (
+  SELECT unit_id FROM exp_touched
+  UNION DISTINCT  SELECT unit_id FROM `source_1_parts`
+),
+touched_units AS (
+  SELECT
+    x.unit_id, x.is_new, x.first_exposed_at, x.variant_min, x.variant_max,
+    x.s_first_exposed_at, x.s_variant_min, x.s_variant_max
+  FROM touched_exp AS x
+),
+sealed_values AS (
+  SELECT
+    u.*,
+    `source_1_parts`.`m_1_y_c1` AS `s_m_1_y`,
+    `source_1_parts`.`m_1_x_c1` AS `s_m_1_x`,
+    `source_1_parts`.`m_2_y_c1` AS `s_m_2_y`,
+    `source_1_parts`.`m_2_x_c1` AS `s_m_2_x`
+  FROM touched_units AS u
+  LEFT JOIN `source_1_parts` ON `source_1_parts`.`unit_id` = u.unit_id
+)
+SELECT
+  v.*,
+  CASE WHEN `v`.`s_m_1_y` IS NULL THEN `source_1_parts`.`m_1_y_c2` WHEN `source_1_parts`.`m_1_y_c2` IS NULL OR `v`.`s_m_1_y` >= `source_1_parts`.`m_1_y_c2` THEN `v`.`s_m_1_y` ELSE `source_1_parts`.`m_1_y_c2` END AS `m_1_y`,
+  CASE WHEN `v`.`s_m_1_x` IS NULL THEN `source_1_parts`.`m_1_x_c2` WHEN `source_1_parts`.`m_1_x_c2` IS NULL OR `v`.`s_m_1_x` >= `source_1_parts`.`m_1_x_c2` THEN `v`.`s_m_1_x` ELSE `source_1_parts`.`m_1_x_c2` END AS `m_1_x`,
+  CASE WHEN `v`.`s_m_2_y` IS NULL THEN `source_1_parts`.`m_2_y_c2` WHEN `source_1_parts`.`m_2_y_c2` IS NULL THEN `v`.`s_m_2_y` ELSE `v`.`s_m_2_y` + `source_1_parts`.`m_2_y_c2` END AS `m_2_y`,
+  CASE WHEN `v`.`s_m_2_x` IS NULL THEN `source_1_parts`.`m_2_x_c2` WHEN `source_1_parts`.`m_2_x_c2` IS NULL THEN `v`.`s_m_2_x` ELSE `v`.`s_m_2_x` + `source_1_parts`.`m_2_x_c2` END AS `m_2_x`
+FROM sealed_values AS v
+LEFT JOIN `source_1_parts` ON `source_1_parts`.`unit_id` = v.unit_id
+;
+-- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_new` AS
+SELECT
+  'events' AS source_name,
+  CASE WHEN `s`.`occurred_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
+  MAX(`s`.`occurred_at`) AS latest_event_at,
+  CAST(NULL AS TIMESTAMP) AS latest_loaded_at,
+  COUNT(*) AS row_count
+FROM `app`.`events` AS s
+WHERE `s`.`occurred_at` >= TIMESTAMP '2026-09-01 00:00:00.000 UTC'
+  AND `s`.`occurred_at` < TIMESTAMP '2026-09-22 00:00:00.000 UTC'
+GROUP BY CASE WHEN `s`.`occurred_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END
+UNION ALL
+SELECT
+  'experiment_exposures' AS source_name,
+  CASE WHEN `s`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
+  MAX(`s`.`seen_at`) AS latest_event_at,
+  CAST(NULL AS TIMESTAMP) AS latest_loaded_at,
+  COUNT(*) AS row_count
+FROM `app`.`experiment_exposures` AS s
+WHERE `s`.`seen_at` >= TIMESTAMP '2026-09-01 00:00:00.000 UTC'
+  AND `s`.`seen_at` < TIMESTAMP '2026-09-22 00:00:00.000 UTC'
+GROUP BY CASE WHEN `s`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END
+;
+-- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE OR REPLACE TEMP TABLE `exptrack_quality_new` AS
+-- The exposure_quality step's exposure-row counts (every experiment's rows in the window), per side of the cut.
+SELECT
+  CASE WHEN `k`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
+  COUNT(*) AS exposure_rows,
+  SUM(CASE WHEN `k`.`experiment` IS NULL OR `k`.`experiment` = '' THEN 1 ELSE 0 END) AS missing_key_rows
+FROM `app`.`experiment_exposures` AS k
+WHERE `k`.`seen_at` >= TIMESTAMP '2026-09-01 00:00:00.000 UTC'
+  AND `k`.`seen_at` < TIMESTAMP '2026-09-15 00:00:00.000 UTC'
+GROUP BY CASE WHEN `k`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END
+;
+-- exptrack experiment plan_checkout, step state groups, as of 2026-09-22T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+CREATE OR REPLACE TEMP TABLE `exptrack_groups` AS
+WITH
+current_units AS (
+  -- Dimensions from attribute tables are not stored: such a table has no event time and a unit's value can
+-- change with no new exposure row, so it is joined whole at read time, one value per unit as a full refresh takes.
+SELECT c.*, `ad1`.`dimension_value` AS `dim_1`
+FROM (
+SELECT
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, `d`.`m_1_y`, `d`.`m_1_x`, `d`.`m_2_y`, `d`.`m_2_x`
+  FROM `exptrack_delta` AS d
+) AS c
+LEFT JOIN (
+  SELECT `ad1`.`account_id` AS unit_id, MIN(CAST(`ad1`.`plan` AS STRING)) AS dimension_value
+  FROM `app`.`accounts` AS `ad1`
+  WHERE `ad1`.`account_id` IS NOT NULL
+  GROUP BY `ad1`.`account_id`
+) AS `ad1` ON `ad1`.`unit_id` = `c`.`unit_id`),
+`audience_1` AS (
+  -- audience filter internal_accounts (exclude): an attribute table, no time window, so read whole as a full refresh does
+  SELECT DISTINCT `f`.`account_id` AS unit_id
+  FROM `app`.`accounts` AS f
+  WHERE (`f`.`is_internal`)
+),
+all_units AS (
+  SELECT
+    u.unit_id,
+    u.first_exposed_at,
+    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
+    u.variant_min AS variant,
+    `u`.`dim_1`
+  FROM current_units AS u
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN `a1`.`unit_id` IS NULL THEN 0 ELSE 1 END AS `removed_by_1`
+  FROM all_units AS u
+  LEFT JOIN `audience_1` AS `a1` ON `a1`.`unit_id` = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE `removed_by_1` = 0
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('old', 'new')
+),
+`source_1_units` AS (
+  SELECT unit_id, `m_1_y`, `m_1_x`, `m_2_y`, `m_2_x`
+  FROM current_units
+),
+`dim_1_top` AS (
+  -- The 10 values of this dimension with most units; the rest become one group.
+  SELECT `dim_1` AS dimension_value
+  FROM exposures
+  WHERE `dim_1` IS NOT NULL
+  GROUP BY `dim_1`
+  ORDER BY COUNT(*) DESC, `dim_1`
+  LIMIT 10
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    e.first_exposed_at,
+    CASE WHEN `e`.`dim_1` IS NULL OR `t1`.`dimension_value` IS NOT NULL
+      THEN `e`.`dim_1` ELSE '(other)' END AS `dim_1`,
+    COALESCE(`source_1_units`.`m_1_y`, 0) AS `m_1_y`,
+    COALESCE(`source_1_units`.`m_1_x`, 0) AS `m_1_x`,
+    COALESCE(`source_1_units`.`m_2_y`, 0) AS `m_2_y`,
+    COALESCE(`source_1_units`.`m_2_x`, 0) AS `m_2_x`
+  FROM exposures AS e
+  LEFT JOIN `dim_1_top` AS `t1` ON `t1`.`dimension_value` = `e`.`dim_1`
+  LEFT JOIN `source_1_units` ON `source_1_units`.`unit_id` = e.unit_id
+),
+analysed_values AS (
+  SELECT * FROM unit_values
+)
+SELECT
+  variant,
+  DATE(`first_exposed_at`, 'UTC') AS exposure_day,
+  `dim_1`,
+  COUNT(*) AS units,
+  SUM(`m_1_y`) AS `m_1_y_sum`,
+  SUM(`m_1_y` * `m_1_y`) AS `m_1_y_sum_squares`,
+  SUM(`m_1_x`) AS `m_1_x_sum`,
+  SUM(`m_1_x` * `m_1_x`) AS `m_1_x_sum_squares`,
+  SUM(`m_1_y` * `m_1_x`) AS `m_1_yx_sum`,
+  SUM(`m_2_y`) AS `m_2_y_sum`,
+  SUM(`m_2_y` * `m_2_y`) AS `m_2_y_sum_squares`,
+  SUM(`m_2_x`) AS `m_2_x_sum`,
+  SUM(`m_2_x` * `m_2_x`) AS `m_2_x_sum_squares`,
+  SUM(`m_2_y` * `m_2_x`) AS `m_2_yx_sum`
+FROM analysed_values
+GROUP BY variant, DATE(`first_exposed_at`, 'UTC'), `dim_1`

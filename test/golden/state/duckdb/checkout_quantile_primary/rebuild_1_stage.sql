@@ -1,0 +1,337 @@
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS temp.main."exptrack_delta"
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS temp.main."exptrack_excluded_new"
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS temp.main."exptrack_sources_new"
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+DROP TABLE IF EXISTS temp.main."exptrack_quality_new"
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_delta" AS
+WITH
+exp_rows AS (
+  SELECT
+    "x"."user_id" AS unit_id,
+    CAST("x"."variant" AS VARCHAR) AS variant,
+    "x"."exposed_at" AS exposed_at,
+    CASE WHEN "x"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg,
+    CAST("x"."country" AS VARCHAR) AS "dim_1",
+    CAST("x"."platform" AS VARCHAR) AS "dim_2"
+  FROM "main"."exposures" AS x
+  WHERE "x"."experiment_key" = 'checkout_redesign'
+    AND "x"."user_id" IS NOT NULL
+    AND "x"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+    AND "x"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+),
+exp_seg AS (
+  SELECT
+    unit_id,
+    seg,
+    MIN(exposed_at) AS first_exposed_at,
+    MIN(variant) AS variant_min,
+    MAX(variant) AS variant_max,
+    arg_min("r"."dim_1", "r"."exposed_at") AS "dim_1",
+    MIN(CASE WHEN "r"."dim_1" IS NOT NULL THEN "r"."exposed_at" END) AS "dim_1_at",
+    arg_min("r"."dim_2", "r"."exposed_at") AS "dim_2",
+    MIN(CASE WHEN "r"."dim_2" IS NOT NULL THEN "r"."exposed_at" END) AS "dim_2_at"
+  FROM exp_rows AS r
+  GROUP BY unit_id, seg
+),
+exp_touched AS (
+  SELECT unit_id FROM exp_seg GROUP BY unit_id
+),
+sealed_exp AS (
+  -- Stored state plus the exposure rows before the cut: what the state will hold after this run.
+  SELECT
+    t.unit_id,
+    1 AS is_new,
+    a.first_exposed_at, a.variant_min, a.variant_max, "a"."dim_1", "a"."dim_1_at", "a"."dim_2", "a"."dim_2_at"
+  FROM exp_touched AS t
+  LEFT JOIN exp_seg AS a ON a.unit_id = t.unit_id AND a.seg = 1
+),
+touched_exp AS (
+  -- ... plus the rows after the cut: the units' exposure as of now.
+  SELECT
+    s.unit_id,
+    s.is_new,
+    CASE WHEN "s"."first_exposed_at" IS NULL THEN "b"."first_exposed_at" WHEN "b"."first_exposed_at" IS NULL OR "s"."first_exposed_at" <= "b"."first_exposed_at" THEN "s"."first_exposed_at" ELSE "b"."first_exposed_at" END AS "first_exposed_at",
+    CASE WHEN "s"."variant_min" IS NULL THEN "b"."variant_min" WHEN "b"."variant_min" IS NULL OR "s"."variant_min" <= "b"."variant_min" THEN "s"."variant_min" ELSE "b"."variant_min" END AS "variant_min",
+    CASE WHEN "s"."variant_max" IS NULL THEN "b"."variant_max" WHEN "b"."variant_max" IS NULL OR "s"."variant_max" >= "b"."variant_max" THEN "s"."variant_max" ELSE "b"."variant_max" END AS "variant_max",
+    -- A dimension keeps its value at the unit's earliest exposure that has one (as first_by does).
+    CASE WHEN "b"."dim_1_at" IS NOT NULL AND ("s"."dim_1_at" IS NULL OR "b"."dim_1_at" < "s"."dim_1_at")
+      THEN "b"."dim_1" ELSE "s"."dim_1" END AS "dim_1",
+    CASE WHEN "s"."dim_1_at" IS NULL THEN "b"."dim_1_at" WHEN "b"."dim_1_at" IS NULL OR "s"."dim_1_at" <= "b"."dim_1_at" THEN "s"."dim_1_at" ELSE "b"."dim_1_at" END AS "dim_1_at",
+    -- A dimension keeps its value at the unit's earliest exposure that has one (as first_by does).
+    CASE WHEN "b"."dim_2_at" IS NOT NULL AND ("s"."dim_2_at" IS NULL OR "b"."dim_2_at" < "s"."dim_2_at")
+      THEN "b"."dim_2" ELSE "s"."dim_2" END AS "dim_2",
+    CASE WHEN "s"."dim_2_at" IS NULL THEN "b"."dim_2_at" WHEN "b"."dim_2_at" IS NULL OR "s"."dim_2_at" <= "b"."dim_2_at" THEN "s"."dim_2_at" ELSE "b"."dim_2_at" END AS "dim_2_at",
+    s.first_exposed_at AS s_first_exposed_at,
+    s.variant_min AS s_variant_min,
+    s.variant_max AS s_variant_max,
+    "s"."dim_1" AS "s_dim_1",
+    "s"."dim_1_at" AS "s_dim_1_at",
+    "s"."dim_2" AS "s_dim_2",
+    "s"."dim_2_at" AS "s_dim_2_at"
+  FROM sealed_exp AS s
+  LEFT JOIN exp_seg AS b ON b.unit_id = s.unit_id AND b.seg = 2
+),
+exp_all AS (
+  -- Every exposed unit's first exposure, for the metric windows; is_new: not in the stored state.
+  SELECT unit_id, first_exposed_at, is_new FROM touched_exp
+),
+"source_1_cut" AS (
+  -- The metrics' own per-unit values (the same partial as a full refresh), per side of the cut.
+  -- Rows before the watermark are read only for units new to the state (their pre-exposure window).
+  SELECT
+    e.unit_id,
+    CASE WHEN "s1"."event_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg,
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_1_y",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_2_y",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND ("s1"."event_name" = 'checkout_error') THEN 1 ELSE 0 END) AS "m_3_y",
+    SUM(CASE WHEN "s1"."event_at" >= ("e"."first_exposed_at" + to_seconds(-1209600)) AND "s1"."event_at" < e.first_exposed_at AND ("s1"."event_name" = 'checkout_error') THEN 1 ELSE 0 END) AS "m_3_x",
+    SUM(CASE WHEN "s1"."event_at" >= e.first_exposed_at AND "s1"."event_at" < ("e"."first_exposed_at" + to_seconds(604800)) AND (("s1"."event_name" = 'order_completed') AND ("s1"."amount" > 0)) THEN CAST("s1"."amount" AS DECIMAL(38, 6)) END) AS "m_4_y"
+  FROM exp_all AS e
+  INNER JOIN "main"."web_events" AS "s1"
+    ON "s1"."user_id" = e.unit_id
+  WHERE "s1"."event_at" >= TIMESTAMP '2026-09-20 00:00:00.000'
+    AND "s1"."event_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+  GROUP BY e.unit_id, CASE WHEN "s1"."event_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END
+),
+"source_1_parts" AS (
+  SELECT
+    unit_id,
+    MAX(CASE WHEN seg = 1 THEN "m_1_y" END) AS "m_1_y_c1",
+    MAX(CASE WHEN seg = 2 THEN "m_1_y" END) AS "m_1_y_c2",
+    MAX(CASE WHEN seg = 1 THEN "m_2_y" END) AS "m_2_y_c1",
+    MAX(CASE WHEN seg = 2 THEN "m_2_y" END) AS "m_2_y_c2",
+    MAX(CASE WHEN seg = 1 THEN "m_3_y" END) AS "m_3_y_c1",
+    MAX(CASE WHEN seg = 2 THEN "m_3_y" END) AS "m_3_y_c2",
+    MAX(CASE WHEN seg = 1 THEN "m_3_x" END) AS "m_3_x_c1",
+    MAX(CASE WHEN seg = 2 THEN "m_3_x" END) AS "m_3_x_c2",
+    MAX(CASE WHEN seg = 1 THEN "m_4_y" END) AS "m_4_y_c1",
+    MAX(CASE WHEN seg = 2 THEN "m_4_y" END) AS "m_4_y_c2"
+  FROM "source_1_cut"
+  GROUP BY unit_id
+),
+touched AS (
+  SELECT unit_id FROM exp_touched
+  UNION  SELECT unit_id FROM "source_1_parts"
+),
+touched_units AS (
+  SELECT
+    x.unit_id, x.is_new, x.first_exposed_at, x.variant_min, x.variant_max, "x"."dim_1", "x"."dim_1_at", "x"."dim_2", "x"."dim_2_at",
+    x.s_first_exposed_at, x.s_variant_min, x.s_variant_max, "x"."s_dim_1", "x"."s_dim_1_at", "x"."s_dim_2", "x"."s_dim_2_at"
+  FROM touched_exp AS x
+),
+sealed_values AS (
+  SELECT
+    u.*,
+    "source_1_parts"."m_1_y_c1" AS "s_m_1_y",
+    "source_1_parts"."m_2_y_c1" AS "s_m_2_y",
+    "source_1_parts"."m_3_y_c1" AS "s_m_3_y",
+    "source_1_parts"."m_3_x_c1" AS "s_m_3_x",
+    "source_1_parts"."m_4_y_c1" AS "s_m_4_y"
+  FROM touched_units AS u
+  LEFT JOIN "source_1_parts" ON "source_1_parts"."unit_id" = u.unit_id
+)
+SELECT
+  v.*,
+  CASE WHEN "v"."s_m_1_y" IS NULL THEN "source_1_parts"."m_1_y_c2" WHEN "source_1_parts"."m_1_y_c2" IS NULL THEN "v"."s_m_1_y" ELSE "v"."s_m_1_y" + "source_1_parts"."m_1_y_c2" END AS "m_1_y",
+  CASE WHEN "v"."s_m_2_y" IS NULL THEN "source_1_parts"."m_2_y_c2" WHEN "source_1_parts"."m_2_y_c2" IS NULL THEN "v"."s_m_2_y" ELSE "v"."s_m_2_y" + "source_1_parts"."m_2_y_c2" END AS "m_2_y",
+  CASE WHEN "v"."s_m_3_y" IS NULL THEN "source_1_parts"."m_3_y_c2" WHEN "source_1_parts"."m_3_y_c2" IS NULL THEN "v"."s_m_3_y" ELSE "v"."s_m_3_y" + "source_1_parts"."m_3_y_c2" END AS "m_3_y",
+  CASE WHEN "v"."s_m_3_x" IS NULL THEN "source_1_parts"."m_3_x_c2" WHEN "source_1_parts"."m_3_x_c2" IS NULL THEN "v"."s_m_3_x" ELSE "v"."s_m_3_x" + "source_1_parts"."m_3_x_c2" END AS "m_3_x",
+  CASE WHEN "v"."s_m_4_y" IS NULL THEN "source_1_parts"."m_4_y_c2" WHEN "source_1_parts"."m_4_y_c2" IS NULL THEN "v"."s_m_4_y" ELSE "v"."s_m_4_y" + "source_1_parts"."m_4_y_c2" END AS "m_4_y"
+FROM sealed_values AS v
+LEFT JOIN "source_1_parts" ON "source_1_parts"."unit_id" = v.unit_id
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_excluded_new" AS
+-- filter internal_traffic: units it matches in rows since the watermark
+SELECT DISTINCT 1 AS filter_no, "f"."user_id" AS unit_id, CASE WHEN "f"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg
+FROM "main"."exposures" AS f
+WHERE ("f"."is_employee" = TRUE)
+  AND "f"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+  AND "f"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_sources_new" AS
+SELECT
+  'exposures' AS source_name,
+  CASE WHEN "s"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg,
+  MAX("s"."exposed_at") AS latest_event_at,
+  MAX("s"."loaded_at") AS latest_loaded_at,
+  COUNT(*) AS row_count
+FROM "main"."exposures" AS s
+WHERE "s"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+  AND "s"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+GROUP BY CASE WHEN "s"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END
+UNION ALL
+SELECT
+  'web_events' AS source_name,
+  CASE WHEN "s"."event_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg,
+  MAX("s"."event_at") AS latest_event_at,
+  MAX("s"."loaded_at") AS latest_loaded_at,
+  COUNT(*) AS row_count
+FROM "main"."web_events" AS s
+WHERE "s"."event_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+  AND "s"."event_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+GROUP BY CASE WHEN "s"."event_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END
+;
+-- exptrack experiment checkout_quantile_primary, step state stage, as of 2026-11-01T00:00:00.000Z, watermark 2026-09-20T00:00:00.000Z, cut 2026-10-31T00:00:00.000Z
+-- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
+-- back) are read once. Rows before the cut join the stored state; rows after it only count now,
+-- and are read again next time, when late rows may have joined them.
+CREATE TEMPORARY TABLE "exptrack_quality_new" AS
+-- The exposure_quality step's exposure-row counts (every experiment's rows in the window), per side of the cut.
+SELECT
+  CASE WHEN "k"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END AS seg,
+  COUNT(*) AS exposure_rows,
+  SUM(CASE WHEN "k"."experiment_key" IS NULL OR "k"."experiment_key" = '' THEN 1 ELSE 0 END) AS missing_key_rows
+FROM "main"."exposures" AS k
+WHERE "k"."exposed_at" >= TIMESTAMP '2026-10-04 00:00:00.000'
+  AND "k"."exposed_at" < TIMESTAMP '2026-11-01 00:00:00.000'
+GROUP BY CASE WHEN "k"."exposed_at" < TIMESTAMP '2026-10-31 00:00:00.000' THEN 1 ELSE 2 END
+;
+-- exptrack experiment checkout_quantile_primary, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+DROP TABLE IF EXISTS temp.main."exptrack_groups"
+;
+-- exptrack experiment checkout_quantile_primary, step state groups, as of 2026-11-01T00:00:00.000Z
+-- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
+-- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
+-- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
+-- sums add up to the same numbers in any grouping.
+CREATE TEMPORARY TABLE "exptrack_groups" AS
+WITH
+current_units AS (
+  SELECT
+    d.unit_id, d.first_exposed_at, d.variant_min, d.variant_max, "d"."dim_1", "d"."dim_2", "d"."m_1_y", "d"."m_2_y", "d"."m_3_y", "d"."m_3_x", "d"."m_4_y"
+  FROM "exptrack_delta" AS d),
+"audience_1" AS (
+  -- audience filter internal_traffic (exclude): units it matched before the cut (stored) and since
+  -- (a unit can match on both sides of the cut: DISTINCT keeps it once, as the full refresh's DISTINCT does)
+  SELECT DISTINCT m.unit_id
+  FROM (
+    SELECT unit_id FROM "exptrack_excluded_new" WHERE filter_no = 1
+  ) AS m
+),
+all_units AS (
+  SELECT
+    u.unit_id,
+    u.first_exposed_at,
+    CASE WHEN u.variant_min = u.variant_max THEN 1 WHEN u.variant_min IS NULL THEN 0 ELSE 2 END AS variant_count,
+    u.variant_min AS variant,
+    "u"."dim_1",
+    "u"."dim_2"
+  FROM current_units AS u
+),
+audience_units AS (
+  -- Per unit and audience filter: 1 when the filter removes the unit, so the exposures step can count
+  -- what each filter removed and how that overlaps with multiple exposure.
+  SELECT
+    u.*,
+    CASE WHEN "a1"."unit_id" IS NULL THEN 0 ELSE 1 END AS "removed_by_1"
+  FROM all_units AS u
+  LEFT JOIN "audience_1" AS "a1" ON "a1"."unit_id" = u.unit_id
+),
+unit_exposures AS (
+  SELECT *
+  FROM audience_units
+  WHERE "removed_by_1" = 0
+),
+exposures AS (
+  SELECT *
+  FROM unit_exposures
+  WHERE variant_count = 1
+    AND variant IN ('control', 'one_page')
+),
+"source_1_units" AS (
+  SELECT unit_id, "m_1_y", "m_2_y", "m_3_y", "m_3_x", "m_4_y"
+  FROM current_units
+),
+"dim_1_top" AS (
+  -- The 10 values of this dimension with most units; the rest become one group.
+  SELECT "dim_1" AS dimension_value
+  FROM exposures
+  WHERE "dim_1" IS NOT NULL
+  GROUP BY "dim_1"
+  ORDER BY COUNT(*) DESC, "dim_1"
+  LIMIT 10
+),
+"dim_2_top" AS (
+  -- The 10 values of this dimension with most units; the rest become one group.
+  SELECT "dim_2" AS dimension_value
+  FROM exposures
+  WHERE "dim_2" IS NOT NULL
+  GROUP BY "dim_2"
+  ORDER BY COUNT(*) DESC, "dim_2"
+  LIMIT 10
+),
+unit_values AS (
+  SELECT
+    e.variant,
+    e.first_exposed_at,
+    CASE WHEN "e"."dim_1" IS NULL OR "t1"."dimension_value" IS NOT NULL
+      THEN "e"."dim_1" ELSE '(other)' END AS "dim_1",
+    CASE WHEN "e"."dim_2" IS NULL OR "t2"."dimension_value" IS NOT NULL
+      THEN "e"."dim_2" ELSE '(other)' END AS "dim_2",
+    COALESCE("source_1_units"."m_1_y", 0) AS "m_1_y",
+    COALESCE("source_1_units"."m_2_y", 0) AS "m_2_y",
+    COALESCE("source_1_units"."m_3_y", 0) AS "m_3_y",
+    COALESCE("source_1_units"."m_3_x", 0) AS "m_3_x",
+    COALESCE("source_1_units"."m_4_y", 0) AS "m_4_y"
+  FROM exposures AS e
+  LEFT JOIN "dim_1_top" AS "t1" ON "t1"."dimension_value" = "e"."dim_1"
+  LEFT JOIN "dim_2_top" AS "t2" ON "t2"."dimension_value" = "e"."dim_2"
+  LEFT JOIN "source_1_units" ON "source_1_units"."unit_id" = e.unit_id
+),
+analysed_values AS (
+  SELECT * FROM unit_values
+)
+SELECT
+  variant,
+  CAST("first_exposed_at" AS DATE) AS exposure_day,
+  "dim_1",
+  "dim_2",
+  COUNT(*) AS units,
+  SUM("m_1_y") AS "m_1_y_sum",
+  SUM("m_1_y" * "m_1_y") AS "m_1_y_sum_squares",
+  SUM("m_2_y") AS "m_2_y_sum",
+  SUM("m_2_y" * "m_2_y") AS "m_2_y_sum_squares",
+  SUM("m_3_y") AS "m_3_y_sum",
+  SUM("m_3_y" * "m_3_y") AS "m_3_y_sum_squares",
+  SUM("m_3_x") AS "m_3_x_sum",
+  SUM("m_3_x" * "m_3_x") AS "m_3_x_sum_squares",
+  SUM("m_3_y" * "m_3_x") AS "m_3_yx_sum",
+  SUM("m_4_y") AS "m_4_y_sum",
+  SUM("m_4_y" * "m_4_y") AS "m_4_y_sum_squares"
+FROM analysed_values
+GROUP BY variant, CAST("first_exposed_at" AS DATE), "dim_1", "dim_2"

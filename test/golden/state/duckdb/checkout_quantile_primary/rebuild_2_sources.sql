@@ -1,0 +1,22 @@
+-- exptrack experiment checkout_quantile_primary, step sources (from state), as of 2026-11-01T00:00:00.000Z
+-- Latest event and load time and row count per source: the stored totals before the watermark plus
+-- the rows read since.
+WITH
+source_parts AS (
+  SELECT source_name, latest_event_at, latest_loaded_at, row_count FROM "exptrack_sources_new"
+)
+SELECT
+  'exposures' AS source_name,
+  MAX(p.latest_event_at) AS latest_event_at,
+  MAX(p.latest_loaded_at) AS latest_loaded_at,
+  COALESCE(SUM(p.row_count), 0) AS row_count
+FROM source_parts AS p
+WHERE p.source_name = 'exposures'
+UNION ALL
+SELECT
+  'web_events' AS source_name,
+  MAX(p.latest_event_at) AS latest_event_at,
+  MAX(p.latest_loaded_at) AS latest_loaded_at,
+  COALESCE(SUM(p.row_count), 0) AS row_count
+FROM source_parts AS p
+WHERE p.source_name = 'web_events'

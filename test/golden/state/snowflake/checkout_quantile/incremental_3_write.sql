@@ -1,0 +1,115 @@
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DELETE FROM "analytics_state"."exptrack_checkout_quantile_units" WHERE unit_id IN (SELECT unit_id FROM "exptrack_delta")
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_checkout_quantile_units" (unit_id, first_exposed_at, variant_min, variant_max, "dim_1", "dim_1_at", "dim_2", "dim_2_at", "m_1_y", "m_1_x", "m_2_y", "m_3_y", "m_4_y", "m_5_y", "m_6_y", "m_6_x", "m_7_y", "m_7_x")
+SELECT
+  d.unit_id,
+  d.s_first_exposed_at AS first_exposed_at,
+  d.s_variant_min AS variant_min,
+  d.s_variant_max AS variant_max,
+  "d"."s_dim_1" AS "dim_1",
+  "d"."s_dim_1_at" AS "dim_1_at",
+  "d"."s_dim_2" AS "dim_2",
+  "d"."s_dim_2_at" AS "dim_2_at",
+  "d"."s_m_1_y" AS "m_1_y",
+  "d"."s_m_1_x" AS "m_1_x",
+  "d"."s_m_2_y" AS "m_2_y",
+  "d"."s_m_3_y" AS "m_3_y",
+  "d"."s_m_4_y" AS "m_4_y",
+  "d"."s_m_5_y" AS "m_5_y",
+  "d"."s_m_6_y" AS "m_6_y",
+  "d"."s_m_6_x" AS "m_6_x",
+  "d"."s_m_7_y" AS "m_7_y",
+  "d"."s_m_7_x" AS "m_7_x"
+FROM "exptrack_delta" AS d
+WHERE d.s_first_exposed_at IS NOT NULL
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_checkout_quantile_excluded" (filter_no, unit_id)
+SELECT DISTINCT n.filter_no, n.unit_id FROM "exptrack_excluded_new" AS n
+WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM "analytics_state"."exptrack_checkout_quantile_excluded" AS x WHERE x.filter_no = n.filter_no AND x.unit_id = n.unit_id)
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_sources_sealed"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TEMPORARY TABLE "exptrack_sources_sealed" AS
+SELECT
+  'exposures' AS source_name,
+  MAX(p.latest_event_at) AS latest_event_at,
+  MAX(p.latest_loaded_at) AS latest_loaded_at,
+  COALESCE(SUM(p.row_count), 0) AS row_count
+FROM (
+  SELECT source_name, latest_event_at, latest_loaded_at, row_count FROM "exptrack_sources_new" WHERE seg = 1
+  UNION ALL
+  SELECT source_name, latest_event_at, latest_loaded_at, row_count FROM "analytics_state"."exptrack_checkout_quantile_sources"
+) AS p
+WHERE p.source_name = 'exposures'
+UNION ALL
+SELECT
+  'web_events' AS source_name,
+  MAX(p.latest_event_at) AS latest_event_at,
+  MAX(p.latest_loaded_at) AS latest_loaded_at,
+  COALESCE(SUM(p.row_count), 0) AS row_count
+FROM (
+  SELECT source_name, latest_event_at, latest_loaded_at, row_count FROM "exptrack_sources_new" WHERE seg = 1
+  UNION ALL
+  SELECT source_name, latest_event_at, latest_loaded_at, row_count FROM "analytics_state"."exptrack_checkout_quantile_sources"
+) AS p
+WHERE p.source_name = 'web_events'
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+CREATE TABLE IF NOT EXISTS "analytics_state"."exptrack_checkout_quantile_sources" AS SELECT * FROM "exptrack_sources_sealed" WHERE 1 = 0
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DELETE FROM "analytics_state"."exptrack_checkout_quantile_sources" WHERE TRUE
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_checkout_quantile_sources" SELECT * FROM "exptrack_sources_sealed"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_checkout_quantile_quality" (exposure_rows, missing_key_rows)
+SELECT exposure_rows, missing_key_rows FROM "exptrack_quality_new" WHERE seg = 1
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DELETE FROM "analytics_state"."exptrack_state" WHERE experiment_id = 'checkout_quantile'
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_state" (experiment_id, fingerprint, watermark, as_of, run_id, tool_version)
+VALUES ('checkout_quantile', 'golden', '2026-10-31T00:00:00.000Z', '2026-11-01T00:00:00.000Z', 'golden-run', '0.0.0')
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_delta"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_excluded_new"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_sources_new"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_sources_sealed"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_quality_new"
+;
+-- exptrack experiment checkout_quantile, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+DROP TABLE IF EXISTS "exptrack_groups"
