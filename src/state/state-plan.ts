@@ -31,6 +31,10 @@ export interface StatePlan {
   stage: string[];
   reads: StateRead[];
   write: string[];
+  /** Where DDL cannot join a transaction: the statements that open it (take the meta row, read its run id). */
+  claim: string[];
+  /** Where DDL cannot join a transaction: a rebuild's first statement, dropping the meta row before the tables are replaced. */
+  forget: string[];
 }
 
 const maxIso = (a: string, b: string) => (a > b ? a : b);
@@ -188,5 +192,34 @@ export function compileStateRefresh(opts: {
       ...unitValueReads(context).map((name) => ({ name, sql: tidySql(renderer.render(`state_${name}`, { ...ctx, caps: [], dimensions: [], storedDimensions: [], attributeDimensions: [] })) })),
     ],
     write: splitStatements(renderer.render('state_write', stored)),
+    claim: splitStatements(renderer.render('state_claim', stored)),
+    forget: splitStatements(renderer.render('state_forget', stored)),
+  };
+}
+
+export type StatementKind = 'ddl' | 'dml' | 'query';
+
+/** What a compiled state statement does, by its first keyword after the header comments. */
+export function statementKind(sql: string): StatementKind {
+  const word = /^\s*([A-Za-z]+)/.exec(sql.replace(/^(\s*--[^\n]*\n)*/, ''))?.[1]?.toUpperCase() ?? '';
+  if (['CREATE', 'DROP', 'ALTER'].includes(word)) return 'ddl';
+  if (['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE'].includes(word)) return 'dml';
+  return 'query';
+}
+
+/**
+ * The write statements in the order a warehouse whose DDL cannot join a transaction runs them: every
+ * DDL statement before the last DML one moves before BEGIN (in order: the state write's DDL builds
+ * temporary tables and, on a rebuild, the new state tables, from what the stage read, never from an
+ * earlier statement of the write), the DML runs inside the transaction, and what follows the last DML
+ * (dropping the session's temporary tables) is left to the end of the session.
+ */
+export function sessionWrite(write: string[]): { before: string[]; inside: string[]; after: string[] } {
+  const kinds = write.map(statementKind);
+  const last = kinds.lastIndexOf('dml');
+  return {
+    before: write.filter((_, i) => i < last && kinds[i] === 'ddl'),
+    inside: write.filter((_, i) => i <= last && kinds[i] !== 'ddl'),
+    after: write.slice(last + 1),
   };
 }

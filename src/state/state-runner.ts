@@ -37,7 +37,7 @@ export function createStateRunner(opts: { target: Target; warehouse: Warehouse; 
   let renderer: SqlRenderer | null = null;
   return {
     async refresh(exp: ResolvedExperiment, asOf: string, runId: string, ctx: QueryContext): Promise<StateOutcome> {
-      const blocker = incrementalBlocker(exp) ?? (adapter.transaction ? null : `the ${warehouse.name} adapter cannot run a multi-statement transaction yet`);
+      const blocker = incrementalBlocker(exp) ?? (adapter.transaction || adapter.session ? null : `the ${warehouse.name} adapter cannot run a multi-statement transaction yet`);
       if (blocker) return { fallback: { mode: 'full', reason: `incremental refresh not possible: ${blocker}; ran a full refresh` } };
       renderer ??= createSqlRenderer(TEMPLATES_DIR, warehouse.name, warehouse.dialect, PACKAGE_ROOT);
       return refreshFromState({

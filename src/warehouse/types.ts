@@ -65,6 +65,15 @@ export interface Adapter {
    * where the adapter cannot hold a transaction across statements yet.
    */
   transaction?<T>(ctx: QueryContext, fn: (run: (sql: string, step: string) => Promise<Row[]>) => Promise<T>): Promise<T>;
+  /**
+   * For warehouses whose DDL cannot join a transaction (BigQuery rejects DDL on permanent tables inside
+   * one; Snowflake commits the open transaction before any DDL): runs `fn` in one session of its own
+   * (a BigQuery session, a Snowflake connection), where statements autocommit and temporary tables live
+   * until the session ends. `begin()` opens the one read-write transaction: committed when `fn`
+   * resolves, rolled back when it throws (or the process dies: the session ends with it). Only state
+   * writes (src/state) use it.
+   */
+  session?<T>(ctx: QueryContext, fn: (run: (sql: string, step: string) => Promise<Row[]>, begin: () => Promise<void>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -49,39 +49,111 @@ function isoOf(text: string): string {
 }
 
 export interface DuckdbBackedAnswers {
-  answer: (sql: string, how?: { dryRun: boolean }) => Promise<FakeAnswer>;
+  answer: (sql: string, how?: { dryRun: boolean; sessionId?: string }) => Promise<FakeAnswer>;
+  /** Ends a session (FakeBigqueryServer's onSessionEnd): an open transaction is rolled back, TEMP tables go. */
+  endSession: (sessionId: string) => Promise<void>;
+  /** The connection answering outside sessions (writable answers: for loading data between runs). */
+  connection: DuckDBConnection;
+  /** Transactions committed and rolled back, by statement or by a failing statement or session end. */
+  stats: { commits: number; rollbacks: number };
   close: () => void;
 }
 
+/** The statement after its header comments. */
+const bare = (sql: string) => sql.replace(/^(\s*--[^\n]*\n)*/, '').trim().replace(/;$/, '').trim();
+
 /**
- * Answers from a read-only DuckDB file. The dry-run byte count is arbitrary but deterministic
- * (1000 bytes per character of SQL), so tests can predict it.
+ * BigQuery's rule for multi-statement transactions: inside one, DDL may create or drop only TEMP
+ * tables (and functions); DDL on permanent tables, datasets or views is rejected. exptrack's temporary
+ * tables are the only unqualified names it creates or drops, so a dotted name is a permanent one.
  */
-export async function duckdbAnswers(path: string): Promise<DuckdbBackedAnswers> {
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const con: DuckDBConnection = await instance.connect();
-  await con.run("SET TimeZone = 'UTC'");
-  await installFakeFunctions(con, 'bigquery');
+export function permanentDdl(sql: string): boolean {
+  const s = bare(sql);
+  if (/^CREATE\s+(OR\s+REPLACE\s+)?TEMP(ORARY)?\s+TABLE\b/i.test(s)) return false;
+  if (/^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?`?[A-Za-z0-9_]+`?\s*$/i.test(s)) return false;
+  return /^(CREATE|DROP|ALTER)\b/i.test(s);
+}
+
+/**
+ * Answers from a DuckDB file: read-only, or (writable: a copy the test owns) read-write with each
+ * BigQuery session on a DuckDB connection of its own, so TEMP tables and transactions are per session
+ * as on BigQuery. The dry-run byte count is arbitrary but deterministic (1000 bytes per character of
+ * SQL), so tests can predict it.
+ */
+export async function duckdbAnswers(path: string, opts: { writable?: boolean } = {}): Promise<DuckdbBackedAnswers> {
+  const instance = await DuckDBInstance.create(path, opts.writable ? {} : { access_mode: 'READ_ONLY' });
+  const open = async () => {
+    const c = await instance.connect();
+    await c.run("SET TimeZone = 'UTC'");
+    await installFakeFunctions(c, 'bigquery');
+    return c;
+  };
+  const con: DuckDBConnection = await open();
+  const sessions = new Map<string, { con: DuckDBConnection; inTransaction: boolean }>();
+  const stats = { commits: 0, rollbacks: 0 };
+  const fail = (bytesProcessed: number, message: string): FakeAnswer => ({ fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message } });
   return {
+    connection: con,
+    stats,
+    async endSession(id) {
+      const s = sessions.get(id);
+      if (!s) return;
+      sessions.delete(id);
+      if (s.inTransaction) {
+        await s.con.run('ROLLBACK');
+        stats.rollbacks++;
+      }
+      s.con.closeSync();
+    },
     async answer(sql, how) {
       const bytesProcessed = sql.length * 1000;
       // A dry run only prices the query; it does not run it (nor, here, translate it).
       if (how?.dryRun) return { fields: [], bytesProcessed };
-      const catalogue = await bigqueryCatalogueAnswer(con, sql);
+      let session: { con: DuckDBConnection; inTransaction: boolean } | undefined;
+      if (how?.sessionId) {
+        session = sessions.get(how.sessionId);
+        if (!session) sessions.set(how.sessionId, (session = { con: await open(), inTransaction: false }));
+        const verb = bare(sql).toUpperCase().replace(/\s+/g, ' ');
+        const tx = { 'BEGIN TRANSACTION': 'BEGIN TRANSACTION', 'COMMIT TRANSACTION': 'COMMIT', 'ROLLBACK TRANSACTION': 'ROLLBACK' }[verb];
+        if (tx) {
+          if ((tx === 'BEGIN TRANSACTION') === session.inTransaction) return fail(bytesProcessed, tx === 'BEGIN TRANSACTION' ? 'Transaction already started' : 'There is no active transaction');
+          await session.con.run(tx);
+          session.inTransaction = tx === 'BEGIN TRANSACTION';
+          if (tx === 'COMMIT') stats.commits++;
+          if (tx === 'ROLLBACK') stats.rollbacks++;
+          return { fields: [], rows: [], bytesProcessed: 0 };
+        }
+        if (session.inTransaction && permanentDdl(sql)) {
+          // BigQuery fails the statement and, with no exception handler, rolls the transaction back.
+          await session.con.run('ROLLBACK');
+          session.inTransaction = false;
+          stats.rollbacks++;
+          return fail(bytesProcessed, 'DDL statements on permanent entities are not supported inside a multi-statement transaction');
+        }
+      }
+      const c = session?.con ?? con;
+      const catalogue = await bigqueryCatalogueAnswer(c, sql);
       if (catalogue) return { ...catalogue, bytesProcessed: 0 };
       const t = translateBigquery(sql);
       if (!t.sql) return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: `translation failed: ${t.error}` } };
       try {
-        const reader = await con.runAndReadAll(t.sql);
+        const reader = await c.runAndReadAll(t.sql);
         const types = reader.columnTypes().map((x) => bigqueryType(x.toString()));
         const fields = reader.columnNames().map((name, i) => ({ name, type: types[i] }));
         const rows = (reader.getRowsJson() as FakeValue[][]).map((r) => r.map((v, i) => (types[i] === 'TIMESTAMP' && typeof v === 'string' ? isoOf(v) : v)));
         return { fields, rows, bytesProcessed };
       } catch (e) {
+        // A failing statement ends the session's open transaction, rolled back, as on BigQuery.
+        if (session?.inTransaction) {
+          await session.con.run('ROLLBACK').catch(() => undefined);
+          session.inTransaction = false;
+          stats.rollbacks++;
+        }
         return { fields: [], bytesProcessed, error: { status: 400, reason: 'invalidQuery', message: String((e as Error).message).split('\n')[0] } };
       }
     },
     close() {
+      for (const s of sessions.values()) s.con.closeSync();
       con.closeSync();
       instance.closeSync();
     },

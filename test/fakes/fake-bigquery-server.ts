@@ -4,6 +4,12 @@
 // jobs.query. What a query returns is programmed by the test (`answer`): fixed rows, or rows from
 // DuckDB after translating the SQL (fake-bigquery-duckdb.ts). Failures are injected per endpoint, before or after the request
 // has taken effect (a lost response), or as a dropped connection.
+// Sessions: a job with `createSession: true` opens one (its id in statistics.sessionInfo), later jobs
+// join it with the `session_id` connection property, and `CALL BQ.ABORT_SESSION()` ends it; the answer
+// callback is told the session, so fake-bigquery-duckdb.ts runs each session on a DuckDB connection of
+// its own (TEMP tables, BEGIN/COMMIT/ROLLBACK TRANSACTION). What it cannot show: BigQuery's own
+// cancelling of one of two concurrent transactions that mutate the same table (DuckDB reports a
+// conflict of its own instead, on other terms), and session expiry.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -41,6 +47,7 @@ export interface FakeJob {
   answer: FakeAnswer;
   createdAt: number;
   cancelled: boolean;
+  sessionId?: string;
 }
 
 interface Recorded {
@@ -60,6 +67,9 @@ export class FakeBigqueryServer {
   /** Jobs that ran (dry runs and duplicates excluded): a retried insert must not add one. */
   executions = 0;
   readonly cancels: string[] = [];
+  /** Sessions opened (createSession) and not yet ended by BQ.ABORT_SESSION. */
+  readonly sessions = new Set<string>();
+  sessionsCreated = 0;
   private readonly injections: Injection[] = [];
   private server: Server | null = null;
   url = '';
@@ -67,7 +77,9 @@ export class FakeBigqueryServer {
   constructor(
     private readonly opts: {
       /** A dry run passes `dryRun: true` and needs only bytesProcessed (or an error). */
-      answer: (sql: string, how: { dryRun: boolean }) => FakeAnswer | Promise<FakeAnswer>;
+      answer: (sql: string, how: { dryRun: boolean; sessionId?: string }) => FakeAnswer | Promise<FakeAnswer>;
+      /** A session ended (CALL BQ.ABORT_SESSION()): whatever it held open is rolled back. */
+      onSessionEnd?: (sessionId: string) => void | Promise<void>;
       /** Requests must carry `Authorization: Bearer <token>`; null accepts any, as an emulator does. */
       token: string | null;
       project?: string;
@@ -155,7 +167,11 @@ export class FakeBigqueryServer {
       id: `${project}:${job.location}.${job.id}`,
       jobReference: { projectId: project, jobId: job.id, location: job.location },
       configuration: { query: { query: job.sql }, labels: job.labels },
-      statistics: { query: { totalBytesProcessed: String(job.answer.bytesProcessed ?? 0) }, totalBytesProcessed: String(job.answer.bytesProcessed ?? 0) },
+      statistics: {
+        query: { totalBytesProcessed: String(job.answer.bytesProcessed ?? 0) },
+        totalBytesProcessed: String(job.answer.bytesProcessed ?? 0),
+        ...(job.sessionId ? { sessionInfo: { sessionId: job.sessionId } } : {}),
+      },
       status: done || job.cancelled ? { state: 'DONE', ...(failed ? { errorResult: { reason: failed.reason, message: failed.message }, errors: [{ reason: failed.reason, message: failed.message }] } : {}) } : { state: 'RUNNING' },
     };
   }
@@ -165,9 +181,19 @@ export class FakeBigqueryServer {
   }
 
   private async createJob(id: string, location: string, config: Record<string, unknown>): Promise<FakeJob> {
-    const q = (config.query ?? {}) as { query?: string; maximumBytesBilled?: string };
-    const answer = await this.opts.answer(q.query ?? '', { dryRun: false });
-    const job: FakeJob = { id, location, sql: q.query ?? '', labels: (config.labels ?? {}) as Record<string, string>, maximumBytesBilled: q.maximumBytesBilled, answer, createdAt: Date.now(), cancelled: false };
+    const q = (config.query ?? {}) as { query?: string; maximumBytesBilled?: string; createSession?: boolean; connectionProperties?: { key: string; value: string }[] };
+    const joined = q.connectionProperties?.find((p) => p.key === 'session_id')?.value;
+    const sessionId = q.createSession ? `fake_session_${++this.sessionsCreated}` : joined;
+    if (q.createSession) this.sessions.add(sessionId!);
+    let answer: FakeAnswer;
+    if (joined !== undefined && !this.sessions.has(joined)) {
+      answer = { fields: [], error: { status: 400, reason: 'invalidQuery', message: `Session ${joined} was not found or has expired` } };
+    } else if (sessionId !== undefined && /^\s*CALL\s+BQ\.ABORT_SESSION\s*\(\s*\)\s*;?\s*$/i.test(q.query ?? '')) {
+      this.sessions.delete(sessionId);
+      await this.opts.onSessionEnd?.(sessionId);
+      answer = { fields: [], rows: [] };
+    } else answer = await this.opts.answer(q.query ?? '', { dryRun: false, ...(sessionId ? { sessionId } : {}) });
+    const job: FakeJob = { id, location, sql: q.query ?? '', labels: (config.labels ?? {}) as Record<string, string>, maximumBytesBilled: q.maximumBytesBilled, answer, createdAt: Date.now(), cancelled: false, sessionId };
     if (q.maximumBytesBilled !== undefined && (answer.bytesProcessed ?? 0) > Number(q.maximumBytesBilled)) {
       job.answer = { ...answer, runMs: 0, error: { status: 400, reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${q.maximumBytesBilled}. ${answer.bytesProcessed} or higher required.` } };
     }

@@ -5,7 +5,7 @@
  * documented semantics (fake-sql-functions.ts); test/warehouse/fake-snowflake-translation.test.ts keeps
  * the constructs checked against Snowflake's documented results, and TRANSLATION_GAPS what stays wrong.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Dialect, transpile } from '@polyglot-sql/sdk';
 import { installFakeFunctions, renameVendorFunctions, repairTranslation } from './fake-sql-functions.js';
 
@@ -104,4 +104,71 @@ export async function runOnDuckdb(connection: DuckDBConnection, sql: string): Pr
     result = { columns, rows: reader.getRows().map((r) => r.map((v, i) => cellOf(v, columns[i]))) };
   }
   return result;
+}
+
+/** The statement after its header comments, upper case, spaces collapsed. */
+const verbOf = (sql: string) => sql.replace(/^(\s*--[^\n]*\n)*/, '').trim().replace(/;$/, '').trim().toUpperCase().replace(/\s+/g, ' ');
+
+/**
+ * Snowflake sessions on DuckDB: each session token gets a connection of its own on one (writable)
+ * instance, so temporary tables and transactions are per session. BEGIN [TRANSACTION|WORK], COMMIT and
+ * ROLLBACK run as DuckDB's; DDL (CTAS included) inside a transaction first commits it, as Snowflake
+ * does, and is counted in `implicitCommits`, so a test can assert that a refresh never relied on it.
+ */
+export function duckdbSessions(instance: DuckDBInstance) {
+  const sessions = new Map<string, { con: DuckDBConnection; inTransaction: boolean }>();
+  const stats = { commits: 0, rollbacks: 0, implicitCommits: 0 };
+  const empty: FakeResult = { columns: [{ name: 'status', type: 'text' }], rows: [['Statement executed successfully.']] };
+  return {
+    stats,
+    async run(sql: string, token: string): Promise<FakeResult> {
+      let s = sessions.get(token);
+      if (!s) {
+        const con = await instance.connect();
+        await con.run("SET TimeZone = 'UTC'");
+        sessions.set(token, (s = { con, inTransaction: false }));
+      }
+      const verb = verbOf(sql);
+      if (/^BEGIN( TRANSACTION| WORK)?$|^START TRANSACTION$/.test(verb)) {
+        // Snowflake ignores a BEGIN inside a transaction; so does the fake.
+        if (!s.inTransaction) await s.con.run('BEGIN TRANSACTION');
+        s.inTransaction = true;
+        return empty;
+      }
+      if (/^(COMMIT|ROLLBACK)( WORK)?$/.test(verb)) {
+        // Without an open transaction both succeed and do nothing, as on Snowflake.
+        if (s.inTransaction) {
+          await s.con.run(verb.startsWith('COMMIT') ? 'COMMIT' : 'ROLLBACK');
+          if (verb.startsWith('COMMIT')) stats.commits++;
+          else stats.rollbacks++;
+        }
+        s.inTransaction = false;
+        return empty;
+      }
+      if (s.inTransaction && /^(CREATE|DROP|ALTER)\b/.test(verb)) {
+        await s.con.run('COMMIT');
+        s.inTransaction = false;
+        stats.implicitCommits++;
+      }
+      return runOnDuckdb(s.con, sql);
+    },
+    async end(token: string): Promise<void> {
+      const s = sessions.get(token);
+      if (!s) return;
+      sessions.delete(token);
+      if (s.inTransaction) {
+        await s.con.run('ROLLBACK').catch(() => undefined);
+        stats.rollbacks++;
+      }
+      s.con.closeSync();
+    },
+    /** Sessions with a connection (for a test to end those of a killed client, as the warehouse would). */
+    open(): string[] {
+      return [...sessions.keys()];
+    },
+    close(): void {
+      for (const s of sessions.values()) s.con.closeSync();
+      sessions.clear();
+    },
+  };
 }

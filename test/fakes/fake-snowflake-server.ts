@@ -4,6 +4,11 @@
  * unmodified official SDK correctly: login, query-request with requestId, JSON rowsets with rowtype
  * metadata, result chunks, abort-request, session delete, retries. It is not Snowflake: queries are
  * answered by a programmed handler or run on DuckDB after translation (fake-snowflake-duckdb.ts).
+ * The fallback is told the session token, so duckdbSessions (fake-snowflake-duckdb.ts) runs each
+ * session on a DuckDB connection of its own: temporary tables and BEGIN/COMMIT/ROLLBACK per session,
+ * and DDL inside a transaction commits it first, as on Snowflake. What it cannot show: Snowflake's
+ * table locks (DuckDB's concurrent writers conflict instead of waiting), and that a failed statement
+ * leaves a Snowflake transaction open (DuckDB aborts it; exptrack rolls back on any failure anyway).
  */
 import { randomUUID, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -41,7 +46,9 @@ export interface FakeSnowflakeOptions {
   publicKeys?: Record<string, KeyObject>;
   /** Answers a query; undefined falls through to `fallback` (for example runOnDuckdb). */
   handler?: (q: FakeQuery) => FakeAnswer | undefined | Promise<FakeAnswer | undefined>;
-  fallback?: (sql: string) => Promise<FakeResult>;
+  fallback?: (sql: string, session: string) => Promise<FakeResult>;
+  /** A session was deleted (the SDK's destroy): what it held open is rolled back. */
+  onSessionEnd?: (session: string) => void | Promise<void>;
   /** Rows per result chunk; the first chunk travels inline in the query response. */
   chunkRows?: number;
 }
@@ -144,6 +151,7 @@ export class FakeSnowflakeServer {
       if (url.pathname === '/session' && url.searchParams.get('delete') === 'true') {
         this.sessionDeletes++;
         this.sessions.delete(token);
+        await this.options.onSessionEnd?.(token);
         return send(200, { success: true, data: null });
       }
       if (url.pathname === '/session/heartbeat' || url.pathname === '/telemetry/send') return send(200, { success: true, data: null });
@@ -202,7 +210,7 @@ export class FakeSnowflakeServer {
         this.sessionParameters.set(token, params);
         result = STATEMENT_OK;
       } else {
-        const answer = (await this.options.handler?.(q)) ?? (this.options.fallback ? await this.options.fallback(q.sql) : undefined);
+        const answer = (await this.options.handler?.(q)) ?? (this.options.fallback ? await this.options.fallback(q.sql, token) : undefined);
         if (!answer) throw new FakeSqlError('002003', 'SQL compilation error: the fake has no answer for this query');
         if ('error' in answer) throw new FakeSqlError(answer.error.code, answer.error.message, answer.error.sqlState);
         if ('hang' in answer) {

@@ -48,6 +48,8 @@ describe.each(warehouseNames())('incremental plan golden SQL for %s', (name) => 
       files.push([`${exp.id}/${mode}_1_stage.sql`, plan.stage.join(';\n')]);
       for (const r of plan.reads) files.push([`${exp.id}/${mode}_2_${r.name}.sql`, r.sql]);
       files.push([`${exp.id}/${mode}_3_write.sql`, plan.write.join(';\n')]);
+      // The forget and claim statements (BigQuery and Snowflake only run them) do not depend on the mode.
+      if (mode === 'rebuild') files.push([`${exp.id}/01_forget_claim.sql`, [...plan.forget, ...plan.claim].join(';\n')]);
     }
   }
   it.each(files)('%s matches its golden file', (key, sql) => {

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
+import type { Results } from '../../src/run/results.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
+import { statisticsJson } from '../../src/state/refresh-identity.js';
 import { closeEnough } from '../helpers/close-enough.js';
 import { demoProject } from '../helpers/demo-project.js';
 
@@ -90,4 +92,19 @@ describe.skipIf(!enabled)(`BigQuery live suite (${enabled ? `project ${PROJECT}`
   it('reports dry-run bytes for every experiment', () => {
     for (const e of onBigquery.experiments) expect(e.bytesEstimated, e.id).toBeGreaterThan(0);
   });
+
+  it('refreshes incrementally through a BigQuery session and transaction (rebuild a day before, then incremental): the full run’s statistics', async () => {
+    // State tables go into the temporary dataset, deleted with it.
+    const config = loadProjectConfig(bigqueryProject);
+    const target = { ...getTarget(config, 'live'), state: { writeSchema: dataset, incremental: false, lateLookbackSeconds: 86_400, concurrency: null } };
+    const id = 'checkout_redesign';
+    const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+    const dayBefore = new Date(Date.parse(config.asOf!) - 86_400_000).toISOString();
+    const first = await runProject({ config, target, selectors: [id], asOf: dayBefore, reportsDir: join(bigqueryProject, 'reports-state-0'), incremental: true });
+    expect(read(first.experiments[0].packageDir).refresh?.mode).toBe('rebuild');
+    const second = await runProject({ config, target, selectors: [id], asOf: config.asOf!, reportsDir: join(bigqueryProject, 'reports-state-1'), incremental: true });
+    const inc = read(second.experiments[0].packageDir);
+    expect(inc.refresh?.mode).toBe('incremental');
+    expect(statisticsJson(inc)).toBe(statisticsJson(read(onBigquery.experiments.find((e) => e.id === id)!.packageDir)));
+  }, 900_000);
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig } from '../../src/config/project-config.js';
 import { buildDemoData, DEMO_AS_OF } from '../../src/demo/build-demo-data.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
+import { statisticsJson } from '../../src/state/refresh-identity.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import { snowflakeConfigSchema } from '../../src/warehouse/snowflake/config.js';
 import { snowflakeDialect as d } from '../../src/warehouse/snowflake/dialect.js';
@@ -117,4 +118,21 @@ describe.skipIf(!ready)(`Snowflake live (needs ${REQUIRED.join(', ')} and one of
       expectSameStatistics(readResults(e.packageDir), readResults(direct.experiments[i].packageDir));
     }
   });
+
+  it('refreshes incrementally through its own session and transaction (rebuild a day before, then incremental): the full run’s statistics', async () => {
+    // State tables go into the temporary schema, dropped with it.
+    const sources = join(root, 'models', 'sources.yaml');
+    writeFileSync(sources, readFileSync(sources, 'utf8').replaceAll('table: main.', `table: ${schema.toLowerCase()}.`));
+    const project = loadProjectConfig(root);
+    const target = { ...getTarget(project, 'sf'), state: { writeSchema: schema, incremental: false, lateLookbackSeconds: 86_400, concurrency: null } };
+    const id = 'checkout_redesign';
+    const dayBefore = new Date(Date.parse(DEMO_AS_OF) - 86_400_000).toISOString();
+    const first = await runProject({ config: project, target, selectors: [id], asOf: dayBefore, reportsDir: join(root, 'reports-sf-state-0'), incremental: true });
+    expect(readResults(first.experiments[0].packageDir).refresh?.mode).toBe('rebuild');
+    const second = await runProject({ config: project, target, selectors: [id], asOf: DEMO_AS_OF, reportsDir: join(root, 'reports-sf-state-1'), incremental: true });
+    const inc = readResults(second.experiments[0].packageDir);
+    expect(inc.refresh?.mode).toBe('incremental');
+    const full = readResults(viaSnowflake.experiments.find((e) => e.id === id)!.packageDir);
+    expect(statisticsJson(inc)).toBe(statisticsJson(full));
+  }, 900_000);
 });

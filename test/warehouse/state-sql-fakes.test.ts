@@ -4,10 +4,10 @@
 // documented repairs in test/fakes/fake-sql-functions.ts) and run in one session on a copy of the demo
 // warehouse. The state's reads must give the rows a full refresh's steps give (DuckDB SQL, same data).
 //
-// What this cannot show: the adapters' side (the BigQuery and Snowflake adapters hold no multi-statement
-// transaction yet, so a real run falls back to a full refresh, README "Scheduled runs"), BEGIN/COMMIT and
-// locking on those warehouses, temporary tables' session scope there, and anything the translation
-// changes (the fakes' TRANSLATION_GAPS).
+// The write runs in the order those warehouses' sessions run it (src/state/state-plan.ts sessionWrite:
+// a rebuild's forget, the DDL hoisted before BEGIN, the claim, then the DML). The adapters' sessions and
+// transactions through the fake servers: test/e2e/state-cloud-fakes.test.ts. What this cannot show:
+// locking on those warehouses, and anything the translation changes (the fakes' TRANSLATION_GAPS).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { compileProject } from '../../src/compile/compile-project.js';
 import { createSqlRenderer } from '../../src/compile/sql-templates.js';
 import { loadProjectConfig } from '../../src/config/project-config.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR } from '../../src/package-info.js';
-import { compileStateRefresh, compileStateSetup } from '../../src/state/state-plan.js';
+import { compileStateRefresh, compileStateSetup, sessionWrite } from '../../src/state/state-plan.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import { translateBigquery } from '../fakes/fake-bigquery-duckdb.js';
 import { installFakeFunctions, type FakeDialect } from '../fakes/fake-sql-functions.js';
@@ -115,7 +115,8 @@ describe.each(['bigquery', 'snowflake'] as const)('%s state SQL through the fake
           compared++;
           readNames.add(r.name);
         }
-        for (const sql of plan.write) await run(sql);
+        const write = sessionWrite(plan.write);
+        for (const sql of [...(day === 0 ? plan.forget : []), ...write.before, ...plan.claim, ...write.inside, ...write.after]) await run(sql);
         stored.set(exp.id, plan.cut);
       }
     }

@@ -21,6 +21,9 @@ export interface BigqueryClientOptions {
   maxAttempts?: number;
 }
 
+/** How a query job takes part in a session (BigQuery REST: JobConfigurationQuery.createSession, connectionProperties). */
+type SessionLink = { createSession: true } | { connectionProperties: { key: 'session_id'; value: string }[] };
+
 /** Why a wait ended early: our own deadline or the caller's abort, never a server answer. */
 class Stop extends Error {
   constructor(readonly kind: 'timeout' | 'cancelled') {
@@ -88,12 +91,13 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
     }
   }
 
-  function jobConfiguration(sql: string, ctx: QueryContext, dryRun: boolean) {
+  function jobConfiguration(sql: string, ctx: QueryContext, dryRun: boolean, session?: SessionLink) {
     return {
       configuration: {
         query: {
           query: sql,
           useLegacySql: false,
+          ...(session ?? {}),
           ...(config.dataset ? { defaultDataset: { projectId: config.project, datasetId: config.dataset } } : {}),
           ...(maxBytes ? { maximumBytesBilled: maxBytes } : {}),
         },
@@ -108,11 +112,11 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
    * Inserts the job under a jobId chosen here, once per query: a retried insert whose first try
    * reached BigQuery gets 409 and picks up that job instead of starting a second one.
    */
-  async function insertOnce(jobId: string, sql: string, ctx: QueryContext, deadline: number): Promise<Job> {
+  async function insertOnce(jobId: string, sql: string, ctx: QueryContext, deadline: number, session?: SessionLink): Promise<Job> {
     const job = client.job(jobId, { location: config.location });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const insert = client.createJob({ jobId, ...jobConfiguration(sql, ctx, false) });
+        const insert = client.createJob({ jobId, ...jobConfiguration(sql, ctx, false, session) });
         // A timeout or Ctrl-C can land while this request is still on its way: the cancel waits for it.
         inflightInserts.set(jobId, insert.then(() => undefined, () => undefined));
         const [created] = await guard(insert, deadline, ctx.signal);
@@ -175,17 +179,17 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
       : new WarehouseError('query cancelled', where, 'cancelled');
   }
 
-  return {
-    async query(sql, ctx) {
-      const deadline = Date.now() + timeoutMs;
-      const jobId = `exptrack_${labelValue(ctx.experiment)}_${labelValue(ctx.step)}_${randomUUID().replaceAll('-', '')}`.replaceAll('-', '_');
-      let inserted = false;
-      try {
-        const job = await insertOnce(jobId, sql, ctx, firstDeadline(deadline));
-        inserted = true;
-        answered = true;
-        return await readAll(job, ctx, deadline);
-      } catch (e) {
+  /** One query job to its last row; `session` creates a BigQuery session with the job or joins one. */
+  async function runJob(sql: string, ctx: QueryContext, session?: SessionLink): Promise<{ rows: Row[]; job: Job }> {
+    const deadline = Date.now() + timeoutMs;
+    const jobId = `exptrack_${labelValue(ctx.experiment)}_${labelValue(ctx.step)}_${randomUUID().replaceAll('-', '')}`.replaceAll('-', '_');
+    let inserted = false;
+    try {
+      const job = await insertOnce(jobId, sql, ctx, firstDeadline(deadline), session);
+      inserted = true;
+      answered = true;
+      return { rows: await readAll(job, ctx, deadline), job };
+    } catch (e) {
         if (notAnswered(e)) throw connectTimeoutError(config.connect_timeout_seconds, address, targetName);
         if (e instanceof Stop) {
           await cancel(jobId);
@@ -196,6 +200,60 @@ export async function openBigquery(config: BigqueryConfig, targetName: string, o
         throw mapBigqueryError(e, ctx, errorTarget);
       } finally {
         inflightInserts.delete(jobId);
+      }
+  }
+
+  /** The session a job created (statistics.sessionInfo), from the insert's answer or, failing that, the job's metadata. */
+  async function sessionOf(job: Job, ctx: QueryContext): Promise<string> {
+    type Meta = { statistics?: { sessionInfo?: { sessionId?: string } } };
+    let id = (job.metadata as Meta | undefined)?.statistics?.sessionInfo?.sessionId;
+    if (!id) {
+      const [meta] = (await retrying(() => job.getMetadata(), Date.now() + timeoutMs, ctx.signal)) as unknown as [Meta];
+      id = meta?.statistics?.sessionInfo?.sessionId;
+    }
+    if (!id) throw new WarehouseError('BigQuery created no session for the state refresh (statistics.sessionInfo.sessionId missing)', { target: targetName, experiment: ctx.experiment, step: ctx.step }, 'other');
+    return id;
+  }
+
+  return {
+    async query(sql, ctx) {
+      return (await runJob(sql, ctx)).rows;
+    },
+    async session(ctx, fn) {
+      // The first job creates the session (createSession); every later one joins it through the
+      // session_id connection property, so TEMP tables and the transaction span jobs. Each refresh has
+      // a session of its own: with --concurrency, other experiments' jobs stay out of it.
+      // Concurrency is optimistic on BigQuery: of two transactions that mutate one table at once, it
+      // cancels one (a failed run, to be rerun); nothing waits. The state claim (state_claim.sql.hbs)
+      // mutates the shared meta table first, so two refreshes of any experiments in one write schema from
+      // two processes cannot both commit if they overlap; one process takes its refreshes in turn.
+      let sessionId: string | null = null;
+      let open = false;
+      const run = async (sql: string, step: string): Promise<Row[]> => {
+        const c = { ...ctx, step };
+        try {
+          if (sessionId !== null) return (await runJob(sql, c, { connectionProperties: [{ key: 'session_id', value: sessionId }] })).rows;
+          const { rows, job } = await runJob(sql, c, { createSession: true });
+          sessionId = await sessionOf(job, c);
+          return rows;
+        } catch (e) {
+          throw e instanceof WarehouseError ? e : mapBigqueryError(e, c, errorTarget);
+        }
+      };
+      const begin = async () => {
+        await run('BEGIN TRANSACTION', 'state-begin');
+        open = true;
+      };
+      try {
+        const out = await fn(run, begin);
+        if (open) await run('COMMIT TRANSACTION', 'state-commit');
+        open = false;
+        return out;
+      } finally {
+        // On failure the transaction is rolled back; either way the session ends now rather than
+        // idling for its 24 hours (ending it also drops its TEMP tables and rolls back what is open).
+        if (open) await run('ROLLBACK TRANSACTION', 'state-rollback').catch(() => undefined);
+        if (sessionId !== null) await run('CALL BQ.ABORT_SESSION()', 'state-end-session').catch(() => undefined);
       }
     },
     async estimate(sql, ctx) {

@@ -70,6 +70,44 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
   // The SDK logs to stdout (and a file) by default: stdout must stay one JSON document under --json,
   // and exptrack reports errors itself.
   snowflakeSdk.configure({ logLevel: 'OFF' });
+  const address = config.access_url ?? `${config.account}.snowflakecomputing.com`;
+  const main = await openSession(config, targetName, auth, secrets, address);
+  return {
+    query: main.run,
+    async session(ctx, fn) {
+      // A connection (a Snowflake session) of its own: with --concurrency, other experiments' queries on
+      // the shared one would otherwise run inside this transaction, and their temporary tables of the
+      // same names would collide. Temporary tables live until it closes.
+      const s = await openSession(config, targetName, auth, secrets, address);
+      let open = false;
+      const run = (sql: string, step: string) => s.run(sql, { ...ctx, step });
+      try {
+        const out = await fn(run, async () => {
+          await run('BEGIN TRANSACTION', 'state-begin');
+          open = true;
+        });
+        if (open) await run('COMMIT', 'state-commit');
+        open = false;
+        return out;
+      } finally {
+        // Closing the session would roll back what is open too; ROLLBACK first says so in the query history.
+        if (open) await run('ROLLBACK', 'state-rollback').catch(() => undefined);
+        await s.close();
+      }
+    },
+    close: main.close,
+  };
+}
+
+/** One logged-in Snowflake session with exptrack's session settings. */
+async function openSession(
+  config: SnowflakeConfig,
+  targetName: string,
+  auth: Record<string, unknown>,
+  secrets: string[],
+  address: string,
+): Promise<{ run: (sqlText: string, ctx: QueryContext) => Promise<Row[]>; close: () => Promise<void> }> {
+  const connectWhere = { target: targetName, experiment: '-', step: 'connect' };
   let connection: snowflakeSdk.Connection;
   try {
     connection = snowflakeSdk.createConnection({
@@ -91,7 +129,6 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
   } catch (e) {
     throw toWarehouseError(e, connectWhere, secrets);
   }
-  const address = config.access_url ?? `${config.account}.snowflakecomputing.com`;
   // The SDK retries a login that gets no answer for minutes, whatever the query timeout: the
   // connect timeout bounds password and key-pair logins alike, and drops the attempt when reached.
   const abandon = () => connection.destroy(() => undefined);
@@ -159,7 +196,7 @@ export async function openSnowflake(config: SnowflakeConfig, targetName = 'snowf
   }
 
   return {
-    query: run,
+    run,
     async close() {
       await new Promise<void>((resolve) => connection.destroy(() => resolve()));
     },

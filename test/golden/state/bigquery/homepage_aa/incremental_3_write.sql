@@ -29,11 +29,7 @@ WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM `analytics_state`.`exptrack_homepa
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TEMP TABLE `exptrack_sources_sealed` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_sealed` AS
 SELECT
   'exposures' AS source_name,
   MAX(p.latest_event_at) AS latest_event_at,
@@ -60,11 +56,15 @@ WHERE p.source_name = 'web_events'
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `analytics_state`.`exptrack_homepage_aa_sources`
+CREATE TABLE IF NOT EXISTS `analytics_state`.`exptrack_homepage_aa_sources` AS SELECT * FROM `exptrack_sources_sealed` WHERE 1 = 0
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE `analytics_state`.`exptrack_homepage_aa_sources` AS SELECT * FROM `exptrack_sources_sealed`
+DELETE FROM `analytics_state`.`exptrack_homepage_aa_sources` WHERE TRUE
+;
+-- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO `analytics_state`.`exptrack_homepage_aa_sources` SELECT * FROM `exptrack_sources_sealed`
 ;
 -- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
@@ -79,27 +79,3 @@ DELETE FROM `analytics_state`.`exptrack_state` WHERE experiment_id = 'homepage_a
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 INSERT INTO `analytics_state`.`exptrack_state` (experiment_id, fingerprint, watermark, as_of, run_id, tool_version)
 VALUES ('homepage_aa', 'golden', '2026-10-31T00:00:00.000Z', '2026-11-01T00:00:00.000Z', 'golden-run', '0.0.0')
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_delta`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_excluded_new`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_new`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_quality_new`
-;
--- exptrack experiment homepage_aa, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_groups`

@@ -23,11 +23,7 @@ WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM `analytics_state`.`exptrack_mobile
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TEMP TABLE `exptrack_sources_sealed` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_sealed` AS
 SELECT
   'app_events' AS source_name,
   MAX(p.latest_event_at) AS latest_event_at,
@@ -54,11 +50,15 @@ WHERE p.source_name = 'exposures'
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `analytics_state`.`exptrack_mobile_onboarding_sources`
+CREATE TABLE IF NOT EXISTS `analytics_state`.`exptrack_mobile_onboarding_sources` AS SELECT * FROM `exptrack_sources_sealed` WHERE 1 = 0
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE `analytics_state`.`exptrack_mobile_onboarding_sources` AS SELECT * FROM `exptrack_sources_sealed`
+DELETE FROM `analytics_state`.`exptrack_mobile_onboarding_sources` WHERE TRUE
+;
+-- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO `analytics_state`.`exptrack_mobile_onboarding_sources` SELECT * FROM `exptrack_sources_sealed`
 ;
 -- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
@@ -73,27 +73,3 @@ DELETE FROM `analytics_state`.`exptrack_state` WHERE experiment_id = 'mobile_onb
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 INSERT INTO `analytics_state`.`exptrack_state` (experiment_id, fingerprint, watermark, as_of, run_id, tool_version)
 VALUES ('mobile_onboarding', 'golden', '2026-10-31T00:00:00.000Z', '2026-11-01T00:00:00.000Z', 'golden-run', '0.0.0')
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_delta`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_excluded_new`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_new`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_quality_new`
-;
--- exptrack experiment mobile_onboarding, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_groups`

@@ -19,11 +19,7 @@ WHERE d.s_first_exposed_at IS NOT NULL
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TEMP TABLE `exptrack_sources_sealed` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_sealed` AS
 SELECT
   'events' AS source_name,
   MAX(p.latest_event_at) AS latest_event_at,
@@ -50,11 +46,15 @@ WHERE p.source_name = 'experiment_exposures'
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `analytics_state`.`exptrack_plan_checkout_sources`
+CREATE TABLE IF NOT EXISTS `analytics_state`.`exptrack_plan_checkout_sources` AS SELECT * FROM `exptrack_sources_sealed` WHERE 1 = 0
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE `analytics_state`.`exptrack_plan_checkout_sources` AS SELECT * FROM `exptrack_sources_sealed`
+DELETE FROM `analytics_state`.`exptrack_plan_checkout_sources` WHERE TRUE
+;
+-- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO `analytics_state`.`exptrack_plan_checkout_sources` SELECT * FROM `exptrack_sources_sealed`
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
@@ -69,23 +69,3 @@ DELETE FROM `analytics_state`.`exptrack_state` WHERE experiment_id = 'plan_check
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 INSERT INTO `analytics_state`.`exptrack_state` (experiment_id, fingerprint, watermark, as_of, run_id, tool_version)
 VALUES ('plan_checkout', 'golden', '2026-09-21T00:00:00.000Z', '2026-09-22T00:00:00.000Z', 'golden-run', '0.0.0')
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_delta`
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_new`
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_quality_new`
-;
--- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_groups`

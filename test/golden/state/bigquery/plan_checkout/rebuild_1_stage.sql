@@ -2,31 +2,7 @@
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
-DROP TABLE IF EXISTS `exptrack_delta`
-;
--- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
--- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
--- back) are read once. Rows before the cut join the stored state; rows after it only count now,
--- and are read again next time, when late rows may have joined them.
-DROP TABLE IF EXISTS `exptrack_excluded_new`
-;
--- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
--- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
--- back) are read once. Rows before the cut join the stored state; rows after it only count now,
--- and are read again next time, when late rows may have joined them.
-DROP TABLE IF EXISTS `exptrack_sources_new`
-;
--- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
--- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
--- back) are read once. Rows before the cut join the stored state; rows after it only count now,
--- and are read again next time, when late rows may have joined them.
-DROP TABLE IF EXISTS `exptrack_quality_new`
-;
--- exptrack experiment plan_checkout, step state stage, as of 2026-09-22T00:00:00.000Z, watermark 2026-08-18T00:00:00.000Z, cut 2026-09-21T00:00:00.000Z
--- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
--- back) are read once. Rows before the cut join the stored state; rows after it only count now,
--- and are read again next time, when late rows may have joined them.
-CREATE TEMP TABLE `exptrack_delta` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_delta` AS
 WITH
 exp_rows AS (
   SELECT
@@ -144,7 +120,7 @@ LEFT JOIN `source_1_parts` ON `source_1_parts`.`unit_id` = v.unit_id
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
-CREATE TEMP TABLE `exptrack_sources_new` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_new` AS
 SELECT
   'events' AS source_name,
   CASE WHEN `s`.`occurred_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
@@ -171,7 +147,7 @@ GROUP BY CASE WHEN `s`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 
 -- Rows newer than the watermark (minus nothing: the watermark already sits a late-arrival lookback
 -- back) are read once. Rows before the cut join the stored state; rows after it only count now,
 -- and are read again next time, when late rows may have joined them.
-CREATE TEMP TABLE `exptrack_quality_new` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_quality_new` AS
 -- The exposure_quality step's exposure-row counts (every experiment's rows in the window), per side of the cut.
 SELECT
   CASE WHEN `k`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 1 ELSE 2 END AS seg,
@@ -187,14 +163,7 @@ GROUP BY CASE WHEN `k`.`seen_at` < TIMESTAMP '2026-09-21 00:00:00.000 UTC' THEN 
 -- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
 -- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
 -- sums add up to the same numbers in any grouping.
-DROP TABLE IF EXISTS `exptrack_groups`
-;
--- exptrack experiment plan_checkout, step state groups, as of 2026-09-22T00:00:00.000Z
--- Every analysed unit's values (the same unit values, caps and capping as a full refresh: the
--- metric_values partial) summed once per variant, dimension values and exposure day. The metrics and
--- daily reads then add these few groups up instead of every unit twice: exact decimal and integer
--- sums add up to the same numbers in any grouping.
-CREATE TEMP TABLE `exptrack_groups` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_groups` AS
 WITH
 current_units AS (
   -- Dimensions from attribute tables are not stored: such a table has no event time and a unit's value can

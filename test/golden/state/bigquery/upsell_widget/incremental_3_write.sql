@@ -25,11 +25,7 @@ WHERE n.seg = 1 AND NOT EXISTS (SELECT 1 FROM `analytics_state`.`exptrack_upsell
 ;
 -- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TEMP TABLE `exptrack_sources_sealed` AS
+CREATE OR REPLACE TEMP TABLE `exptrack_sources_sealed` AS
 SELECT
   'exposures' AS source_name,
   MAX(p.latest_event_at) AS latest_event_at,
@@ -56,11 +52,15 @@ WHERE p.source_name = 'web_events'
 ;
 -- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `analytics_state`.`exptrack_upsell_widget_sources`
+CREATE TABLE IF NOT EXISTS `analytics_state`.`exptrack_upsell_widget_sources` AS SELECT * FROM `exptrack_sources_sealed` WHERE 1 = 0
 ;
 -- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE `analytics_state`.`exptrack_upsell_widget_sources` AS SELECT * FROM `exptrack_sources_sealed`
+DELETE FROM `analytics_state`.`exptrack_upsell_widget_sources` WHERE TRUE
+;
+-- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO `analytics_state`.`exptrack_upsell_widget_sources` SELECT * FROM `exptrack_sources_sealed`
 ;
 -- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
@@ -75,27 +75,3 @@ DELETE FROM `analytics_state`.`exptrack_state` WHERE experiment_id = 'upsell_wid
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
 INSERT INTO `analytics_state`.`exptrack_state` (experiment_id, fingerprint, watermark, as_of, run_id, tool_version)
 VALUES ('upsell_widget', 'golden', '2026-10-31T00:00:00.000Z', '2026-11-01T00:00:00.000Z', 'golden-run', '0.0.0')
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_delta`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_excluded_new`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_new`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_sources_sealed`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_quality_new`
-;
--- exptrack experiment upsell_widget, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
--- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS `exptrack_groups`

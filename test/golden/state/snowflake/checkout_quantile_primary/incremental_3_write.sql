@@ -61,11 +61,15 @@ WHERE p.source_name = 'web_events'
 ;
 -- exptrack experiment checkout_quantile_primary, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS "analytics_state"."exptrack_checkout_quantile_primary_sources"
+CREATE TABLE IF NOT EXISTS "analytics_state"."exptrack_checkout_quantile_primary_sources" AS SELECT * FROM "exptrack_sources_sealed" WHERE 1 = 0
 ;
 -- exptrack experiment checkout_quantile_primary, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE "analytics_state"."exptrack_checkout_quantile_primary_sources" AS SELECT * FROM "exptrack_sources_sealed"
+DELETE FROM "analytics_state"."exptrack_checkout_quantile_primary_sources" WHERE TRUE
+;
+-- exptrack experiment checkout_quantile_primary, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_checkout_quantile_primary_sources" SELECT * FROM "exptrack_sources_sealed"
 ;
 -- exptrack experiment checkout_quantile_primary, step state write, as of 2026-11-01T00:00:00.000Z, new watermark 2026-10-31T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.

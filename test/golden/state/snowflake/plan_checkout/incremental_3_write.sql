@@ -50,11 +50,15 @@ WHERE p.source_name = 'experiment_exposures'
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-DROP TABLE IF EXISTS "analytics_state"."exptrack_plan_checkout_sources"
+CREATE TABLE IF NOT EXISTS "analytics_state"."exptrack_plan_checkout_sources" AS SELECT * FROM "exptrack_sources_sealed" WHERE 1 = 0
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
-CREATE TABLE "analytics_state"."exptrack_plan_checkout_sources" AS SELECT * FROM "exptrack_sources_sealed"
+DELETE FROM "analytics_state"."exptrack_plan_checkout_sources" WHERE TRUE
+;
+-- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
+-- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
+INSERT INTO "analytics_state"."exptrack_plan_checkout_sources" SELECT * FROM "exptrack_sources_sealed"
 ;
 -- exptrack experiment plan_checkout, step state write, as of 2026-09-22T00:00:00.000Z, new watermark 2026-09-21T00:00:00.000Z
 -- Only what lies before the cut is stored; the whole write commits with the reads or not at all.
