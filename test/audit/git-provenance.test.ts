@@ -8,16 +8,21 @@ import { gitProvenance, gitProvenanceAsync } from '../../src/audit/git-provenanc
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
+/** A new repository holding specs/a.yaml and `other` (name to content), committed once: [root, commit]. */
+function repoWithSpec(other: Record<string, string>): [string, string] {
+  const root = mkdtempSync(join(tmpdir(), 'exptrack-git-'));
+  mkdirSync(join(root, 'specs'));
+  writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\n');
+  for (const [name, text] of Object.entries(other)) writeFileSync(join(root, name), text);
+  git(root, 'init', '-q');
+  git(root, 'add', '.');
+  git(root, 'commit', '-qm', 'spec');
+  return [root, git(root, 'rev-parse', 'HEAD')];
+}
+
 describe('git provenance', () => {
   it('records the commit, the last commit touching the spec and uncommitted input changes', () => {
-    const root = mkdtempSync(join(tmpdir(), 'exptrack-git-'));
-    mkdirSync(join(root, 'specs'));
-    writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\n');
-    writeFileSync(join(root, 'other.txt'), '1\n');
-    git(root, 'init', '-q');
-    git(root, 'add', '.');
-    git(root, 'commit', '-qm', 'spec');
-    const specCommit = git(root, 'rev-parse', 'HEAD');
+    const [root, specCommit] = repoWithSpec({ 'other.txt': '1\n' });
     writeFileSync(join(root, 'other.txt'), '2\n');
     git(root, 'commit', '-qam', 'other');
     const head = git(root, 'rev-parse', 'HEAD');
@@ -31,14 +36,7 @@ describe('git provenance', () => {
   });
 
   it('reads the same facts in the background (the run starts this with its queries)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'exptrack-git-'));
-    mkdirSync(join(root, 'specs'));
-    writeFileSync(join(root, 'specs', 'a.yaml'), 'id: a\n');
-    writeFileSync(join(root, 'm.yaml'), 'models: []\n');
-    git(root, 'init', '-q');
-    git(root, 'add', '.');
-    git(root, 'commit', '-qm', 'spec');
-    const specCommit = git(root, 'rev-parse', 'HEAD');
+    const [root, specCommit] = repoWithSpec({ 'm.yaml': 'models: []\n' });
     writeFileSync(join(root, 'm.yaml'), 'models: [x]\n');
     writeFileSync(join(root, 'new.yaml'), 'untracked\n');
     const inputs = ['specs/a.yaml', 'm.yaml', 'new.yaml'];
