@@ -108,7 +108,7 @@ export function formatSummary(r: BenchResults): string {
   if (r.incremental) {
     const i = r.incremental;
     lines.push(
-      `| incremental: ${i.days} daily refreshes vs full, identical | ${i.identical}${i.identical ? '' : ` (first difference: ${i.series.find((d) => !d.identical)?.difference})`} |`,
+      `| incremental: ${i.days - i.firstDay + 1} daily refreshes (days ${i.firstDay} to ${i.days}) vs full, identical | ${i.identical}${i.identical ? '' : ` (first difference: ${i.series.find((d) => !d.identical)?.difference})`} |`,
       `| incremental: last day, source rows scanned ratio (EXPLAIN ANALYZE) | ${i.ratioRowsScanned} (${i.lastDay.rowsScanned.incremental} / ${i.lastDay.rowsScanned.full}) |`,
       `| incremental: last day, wall ratio (median of ${i.lastDay.reps}) | ${i.ratioWall} |`,
     );
