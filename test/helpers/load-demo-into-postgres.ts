@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
+import { adminClient, freshDatabase } from './postgres-database.js';
+import type { PostgresServerInfo } from './postgres-server.js';
 
 /** DuckDB column type -> the Postgres type that holds every value exactly. */
 function postgresType(duckType: string): string {
@@ -68,4 +70,15 @@ export async function loadDuckdbIntoPostgres(duckdbPath: string, client: pg.Clie
     rmSync(dir, { recursive: true, force: true });
   }
   return counts;
+}
+
+/** A fresh database `name` on the test server holding a copy of the DuckDB file's `main` schema. */
+export async function freshDatabaseFrom(server: PostgresServerInfo, name: string, duckdbPath: string): Promise<void> {
+  await freshDatabase(server, name);
+  const admin = await adminClient(server, name);
+  try {
+    await loadDuckdbIntoPostgres(duckdbPath, admin);
+  } finally {
+    await admin.end();
+  }
 }

@@ -10,8 +10,8 @@ import type { CheckResult, Results } from '../../src/run/results.js';
 import { runProject, type RunSummary } from '../../src/run/run-project.js';
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import { branchProject, branchSpec } from '../helpers/branch-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
+import { postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 import { MATRIX_WAREHOUSES, type MatrixWarehouse } from '../helpers/warehouse-matrix.js';
 
 const DATABASE = 'exptrack_check_outcomes';
@@ -39,13 +39,7 @@ beforeAll(async () => {
   project = await branchProject(SPECS);
   targets.set('duckdb', getTarget(loadProjectConfig(project), undefined));
   const server = postgresServer();
-  await freshDatabase(server, DATABASE);
-  const admin = await adminClient(server, DATABASE);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), admin);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabaseFrom(server, DATABASE, join(project, 'target', 'demo.duckdb'));
   targets.set('postgres', postgresTarget(server, DATABASE));
 }, 240_000);
 

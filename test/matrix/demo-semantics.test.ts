@@ -12,9 +12,9 @@ import { SHIFT_BINS } from '../../src/compile/artifacts.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { compareResults } from '../helpers/compare-results.js';
 import { demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
 import { columnKind, DUCKDB_SPELLING, fingerprintSql, POSTGRES_SPELLING } from '../helpers/table-fingerprint.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { adminClient, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 
 const WAREHOUSES = ['duckdb', 'postgres'] as const;
 type WarehouseName = (typeof WAREHOUSES)[number];
@@ -30,13 +30,7 @@ beforeAll(async () => {
   const config = loadProjectConfig(project);
   targets.set('duckdb', getTarget(config, undefined));
   const server = postgresServer();
-  await freshDatabase(server, DATABASE);
-  const admin = await adminClient(server, DATABASE);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), admin);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabaseFrom(server, DATABASE, join(project, 'target', 'demo.duckdb'));
   targets.set('postgres', postgresTarget(server, DATABASE));
 });
 

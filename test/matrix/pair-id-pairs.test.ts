@@ -10,9 +10,9 @@ import type { Results } from '../../src/run/results.js';
 import { runProject } from '../../src/run/run-project.js';
 import { pairedTTest } from '../../src/stats/index.js';
 import { demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
 import { addShadowFixture, PAIRS } from '../helpers/shadow-pairs-fixture.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 
 const WAREHOUSES = ['duckdb', 'postgres'] as const;
 const DATABASE = 'exptrack_pair_id_pairs';
@@ -26,13 +26,7 @@ beforeAll(async () => {
   expected = await addShadowFixture(project);
 
   const server = postgresServer();
-  await freshDatabase(server, DATABASE);
-  const admin = await adminClient(server, DATABASE);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), admin);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabaseFrom(server, DATABASE, join(project, 'target', 'demo.duckdb'));
   const config = loadProjectConfig(project);
   const targets: Record<(typeof WAREHOUSES)[number], Target> = { duckdb: getTarget(config, undefined), postgres: postgresTarget(server, DATABASE) };
   for (const w of WAREHOUSES) {

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTarget, loadProjectConfig, type Target } from '../../src/config/project-config.js';
 import { planExperiment } from '../../src/plan/plan-experiment.js';
 import { demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
+import { postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 import { demoPlanQueries } from '../golden/demo-plan.js';
 
 const DATABASE = 'exptrack_plan_sql';
@@ -19,13 +19,7 @@ beforeAll(async () => {
   project = await demoProject();
   duck = getTarget(loadProjectConfig(project), undefined);
   const server = postgresServer();
-  await freshDatabase(server, DATABASE);
-  const admin = await adminClient(server, DATABASE);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), admin);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabaseFrom(server, DATABASE, join(project, 'target', 'demo.duckdb'));
   pg = postgresTarget(server, DATABASE);
 });
 

@@ -13,8 +13,8 @@ import { eventQuantileRanks, quantileOrderRanks, type EventQuantileSums } from '
 import { getWarehouse } from '../../src/warehouse/registry.js';
 import { compareResults } from '../helpers/compare-results.js';
 import { CLI, demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
+import { postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 import { addQuantileSpecs } from '../helpers/quantile-project.js';
 
 const WAREHOUSES = ['duckdb', 'postgres'] as const;
@@ -32,13 +32,7 @@ beforeAll(async () => {
   const config = loadProjectConfig(project);
   targets.set('duckdb', getTarget(config, undefined));
   const server = postgresServer();
-  await freshDatabase(server, DATABASE);
-  const admin = await adminClient(server, DATABASE);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), admin);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabaseFrom(server, DATABASE, join(project, 'target', 'demo.duckdb'));
   targets.set('postgres', postgresTarget(server, DATABASE));
   for (const w of WAREHOUSES) {
     const summary = await runProject({ config, target: targets.get(w)!, selectors: SPECS, asOf: config.asOf!, reportsDir: join(project, 'reports', w) });

@@ -9,8 +9,8 @@ import { loadProjectConfig, type ProjectConfig, type Target } from '../../src/co
 import { verifyPackage } from '../../src/report/verify-package.js';
 import { partialRunOf, runProject, type RunSummary } from '../../src/run/run-project.js';
 import { demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
+import { postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 
 const AS_OF = '2026-10-25T00:00:00.000Z';
 let project: string;
@@ -31,13 +31,7 @@ async function targetFor(warehouse: 'duckdb' | 'postgres', withState: boolean): 
   }
   const server = postgresServer();
   const name = `exptrack_concurrency_${withState ? 'state' : 'plain'}`;
-  await freshDatabase(server, name);
-  const client = await adminClient(server, name);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), client);
-  } finally {
-    await client.end();
-  }
+  await freshDatabaseFrom(server, name, join(project, 'target', 'demo.duckdb'));
   const t = postgresTarget(server, name);
   return withState ? { ...t, state: { ...state, writeSchema: 'exptrack_out' } } : t;
 }

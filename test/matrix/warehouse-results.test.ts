@@ -19,8 +19,8 @@ import { syncDecisions } from '../../src/warehouse-results/write-decisions.js';
 import { writeBackLocation } from '../../src/warehouse-results/warehouse-write.js';
 import { readPackageForWrite, writeResultsBack } from '../../src/warehouse-results/write-results.js';
 import { demoProject } from '../helpers/demo-project.js';
-import { loadDuckdbIntoPostgres } from '../helpers/load-demo-into-postgres.js';
-import { adminClient, freshDatabase, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
+import { freshDatabaseFrom } from '../helpers/load-demo-into-postgres.js';
+import { adminClient, postgresServer, postgresTarget } from '../helpers/postgres-database.js';
 
 const AS_OF = '2026-10-25T00:00:00.000Z';
 let project: string;
@@ -51,13 +51,7 @@ async function writableTarget(warehouse: 'duckdb' | 'postgres', name: string, ex
     };
   }
   const server = postgresServer();
-  await freshDatabase(server, name);
-  const client = await adminClient(server, name);
-  try {
-    await loadDuckdbIntoPostgres(join(project, 'target', 'demo.duckdb'), client);
-  } finally {
-    await client.end();
-  }
+  await freshDatabaseFrom(server, name, join(project, 'target', 'demo.duckdb'));
   const plain = postgresTarget(server, name);
   return {
     target: { ...plain, state: { writeSchema: 'exptrack_out', ...noState, ...extra } },
